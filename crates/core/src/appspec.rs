@@ -1,0 +1,1 @@
+//! AppSpec parsing (YAML and JSON) for the Lambda and ECS shapes.

@@ -1,0 +1,1 @@
+//! Deployment configs and the traffic schedules they produce.

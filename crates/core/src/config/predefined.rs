@@ -1,7 +1,7 @@
 //! CodeDeploy's predefined deployment configs for Lambda and ECS, under their exact names.
 
 use super::TrafficRouting;
-use crate::platform::ComputePlatform;
+use crate::platform::ComputePlatform::{self, Ecs, Lambda};
 
 pub struct Predefined {
     pub name: &'static str,
@@ -48,8 +48,6 @@ const fn all_at_once(name: &'static str, platform: ComputePlatform) -> Predefine
         routing: TrafficRouting::AllAtOnce,
     }
 }
-
-use ComputePlatform::{Ecs, Lambda};
 
 /// Every predefined config, Lambda first, in the order CodeDeploy's user guide lists them.
 pub static PREDEFINED: [Predefined; 14] = [

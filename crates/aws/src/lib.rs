@@ -1,0 +1,1 @@
+//! Adapters of the domain ports, one module per AWS service.

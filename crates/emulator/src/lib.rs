@@ -1,0 +1,126 @@
+//! The local AWS emulator: moto, run by `scripts/emulator.py` from the project's `.venv`, on a
+//! free loopback port. Tests and the demo reach it through the SDK's normal endpoint override
+//! with dummy credentials, exactly as they would reach AWS.
+//!
+//! One emulator serves a whole process: [`Emulator::shared`] starts it on first use (or adopts
+//! the one named by `GRADUAL_EMULATOR_ENDPOINT`), and it stops when the process exits. Tests stay
+//! isolated by naming their resources with [`unique_name`].
+
+use aws_credential_types::Credentials;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
+
+/// Set this to use an emulator that is already running instead of starting one.
+pub const ENDPOINT_VARIABLE: &str = "GRADUAL_EMULATOR_ENDPOINT";
+/// The region every emulated resource lives in.
+pub const REGION: &str = "us-east-1";
+/// moto's default account.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+#[derive(Debug)]
+pub struct Emulator {
+    endpoint: String,
+}
+
+static SHARED: OnceCell<Emulator> = OnceCell::const_new();
+
+impl Emulator {
+    /// The process-wide emulator, started on first use.
+    pub async fn shared() -> &'static Emulator {
+        SHARED
+            .get_or_init(|| async {
+                let endpoint = match std::env::var(ENDPOINT_VARIABLE) {
+                    Ok(endpoint) if !endpoint.is_empty() => endpoint,
+                    _ => tokio::task::spawn_blocking(start_for_this_process)
+                        .await
+                        .expect("the emulator start-up task panicked"),
+                };
+                Emulator { endpoint }
+            })
+            .await
+    }
+
+    /// The emulator's base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// SDK configuration pointing every service at the emulator, with dummy credentials.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(REGION))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "gradual-emulator",
+            ))
+            .load()
+            .await
+    }
+}
+
+/// A name no other test in this run uses: `prefix-<random>`, within AWS's usual name rules.
+pub fn unique_name(prefix: &str) -> String {
+    let suffix: u64 = rand::random();
+    format!("{prefix}-{suffix:016x}")
+}
+
+/// Where the project's files live: the emulator crate sits at `crates/emulator`.
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Starts the emulator as a child that dies with this process, and waits until it answers.
+fn start_for_this_process() -> String {
+    let root = project_root();
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "the emulator is not installed: run `scripts/bootstrap-venv.sh` (or `make test`) first; \
+         looked for {}",
+        python.display()
+    );
+    let port = free_loopback_port();
+    // The watchdog shell stops the emulator once this process is gone, however it ends.
+    let watchdog = format!(
+        "\"$0\" \"$1\" --port {port} >/dev/null 2>&1 & child=$!; \
+         while kill -0 {parent} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5; done; \
+         kill $child 2>/dev/null",
+        parent = std::process::id()
+    );
+    Command::new("sh")
+        .arg("-c")
+        .arg(watchdog)
+        .arg(&python)
+        .arg(root.join("scripts/emulator.py"))
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("could not start the emulator");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    wait_until_ready(port);
+    endpoint
+}
+
+fn free_loopback_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("no free loopback port")
+}
+
+fn wait_until_ready(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the emulator did not listen on port {port} within 60 s");
+}

@@ -11,6 +11,7 @@ mod hooks;
 mod lambda;
 mod path;
 mod resources;
+mod strict_json;
 mod suggest;
 #[cfg(test)]
 mod tests;

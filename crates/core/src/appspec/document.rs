@@ -2,6 +2,7 @@
 //! parser walks, so both formats give the same paths and messages.
 
 use super::path::{AppSpecError, FieldPath};
+use super::strict_json;
 use serde_json::{Map, Number, Value};
 use serde_yaml::Value as Yaml;
 
@@ -14,13 +15,24 @@ pub(crate) fn read(text: &str) -> Result<Value, AppSpecError> {
         return Err(root.error("the document is empty"));
     }
     if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|error| root.error(format!("not valid JSON: {error}")))
+        strict_json::from_str(text).map_err(|error| root.error(format!("not valid JSON: {error}")))
     } else {
-        let mut yaml: Yaml = serde_yaml::from_str(text)
-            .map_err(|error| root.error(format!("not valid YAML: {error}")))?;
-        yaml.apply_merge()
-            .map_err(|error| root.error(format!("not valid YAML: {error}")))?;
+        let not_yaml = |error| root.error(format!("not valid YAML: {}", yaml_error(error)));
+        let mut yaml: Yaml = serde_yaml::from_str(text).map_err(not_yaml)?;
+        yaml.apply_merge().map_err(not_yaml)?;
         from_yaml(&yaml, &root)
+    }
+}
+
+/// The parser's message, with the position it knows even where its message leaves it out
+/// (as for a tab at the start of the document).
+fn yaml_error(error: serde_yaml::Error) -> String {
+    let message = error.to_string();
+    match error.location() {
+        Some(at) if !message.contains(" at line ") => {
+            format!("{message} at line {} column {}", at.line(), at.column())
+        }
+        _ => message,
     }
 }
 
@@ -109,6 +121,29 @@ mod tests {
         assert_eq!(
             error.message,
             "YAML tags such as !Ref are not supported in an AppSpec"
+        );
+    }
+
+    #[test]
+    fn yaml_errors_always_carry_the_position() {
+        let error = read("\tversion: 0.0").unwrap_err();
+        assert_eq!(
+            error.message,
+            "not valid YAML: found character that cannot start any token, while scanning for the next token at line 1 column 1"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_in_both_formats() {
+        let yaml = read("a:\n  x: 1\n  x: 2\n").unwrap_err();
+        assert_eq!(
+            yaml.message,
+            "not valid YAML: a: duplicate entry with key \"x\" at line 2 column 3"
+        );
+        let json = read("{\"x\": 1, \"x\": 2}").unwrap_err();
+        assert_eq!(
+            json.message,
+            "not valid JSON: duplicate key \"x\" at line 1 column 12"
         );
     }
 

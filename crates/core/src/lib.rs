@@ -4,10 +4,26 @@
 
 pub mod appspec;
 pub mod config;
+pub mod deployment;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
+pub mod group;
+pub mod history;
 pub mod lifecycle;
 pub mod platform;
+pub mod ports;
 pub mod target;
+pub mod trigger;
 
+pub use appspec::{AppSpec, AppSpecError};
+pub use config::{ConfigError, DeploymentConfig, TrafficRouting, TrafficSchedule, TrafficStep};
+pub use deployment::{
+    Creator, Deployment, DeploymentId, DeploymentStatus, ErrorCode, ErrorInformation,
+};
+pub use group::{
+    AlarmConfiguration, Application, AutoRollbackConfiguration, AutoRollbackEvent, DeploymentGroup,
+    TriggerConfig, TriggerEvent,
+};
 pub use lifecycle::{Hook, LifecycleEvent};
 pub use platform::ComputePlatform;
 pub use target::{AlbListenerTarget, LambdaAliasTarget, Target};

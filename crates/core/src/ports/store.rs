@@ -1,0 +1,186 @@
+//! The state store port: applications, groups, configs, deployments and their history.
+
+use crate::config::DeploymentConfig;
+use crate::deployment::{
+    Deployment, DeploymentId, DeploymentStatus, ErrorInformation, IllegalTransition,
+    TrafficProgress,
+};
+use crate::group::{Application, DeploymentGroup};
+use crate::history::HistoryRecord;
+use async_trait::async_trait;
+use thiserror::Error;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StoreError {
+    #[error("{kind} {name:?} does not exist")]
+    NotFound { kind: &'static str, name: String },
+    #[error("{kind} {name:?} already exists")]
+    AlreadyExists { kind: &'static str, name: String },
+    #[error("{kind} {name:?} is still used by {user}")]
+    InUse {
+        kind: &'static str,
+        name: String,
+        user: String,
+    },
+    #[error("deployment group {group} already has an active deployment{}; wait for it to end or stop it", .active.as_ref().map(|id| format!(" ({id})")).unwrap_or_default())]
+    ActiveDeploymentExists {
+        group: String,
+        active: Option<DeploymentId>,
+    },
+    #[error("clientRequestToken {token:?} was already used for a different request (deployment {deployment_id})")]
+    TokenReused {
+        token: String,
+        deployment_id: DeploymentId,
+    },
+    #[error("deployment {id} is {actual}, not {expected}: it was changed concurrently")]
+    StaleStatus {
+        id: DeploymentId,
+        expected: DeploymentStatus,
+        actual: DeploymentStatus,
+    },
+    #[error("deployment {id}: {source}")]
+    IllegalTransition {
+        id: DeploymentId,
+        source: IllegalTransition,
+    },
+    #[error("the state store failed: {0}")]
+    Backend(String),
+}
+
+/// A client request token and a fingerprint of the request that carried it, so that a retry
+/// of the same request finds its deployment and a different request reusing the token is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    pub token: String,
+    pub fingerprint: String,
+}
+
+/// What `create_deployment` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Creation {
+    /// The deployment was stored and now holds its group's active slot.
+    Created(DeploymentId),
+    /// The same request was made before: this is its deployment, nothing was written.
+    AlreadyCreated(DeploymentId),
+}
+
+impl Creation {
+    pub fn id(&self) -> &DeploymentId {
+        match self {
+            Creation::Created(id) | Creation::AlreadyCreated(id) => id,
+        }
+    }
+}
+
+/// A conditional status change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusChange {
+    pub expected: DeploymentStatus,
+    pub next: DeploymentStatus,
+    pub error_information: Option<ErrorInformation>,
+    pub at: OffsetDateTime,
+}
+
+/// What `change_status` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusUpdate {
+    pub deployment: Deployment,
+    /// False when the deployment was already in the requested status (a replayed step).
+    pub changed: bool,
+}
+
+/// One page of a listing, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass back to get the next page; `None` on the last one.
+    pub next_token: Option<String>,
+}
+
+#[async_trait]
+pub trait DeploymentStore: Send + Sync {
+    async fn create_application(&self, application: &Application) -> Result<(), StoreError>;
+    async fn get_application(&self, name: &str) -> Result<Option<Application>, StoreError>;
+    /// Refused while the application has deployment groups.
+    async fn delete_application(&self, name: &str) -> Result<(), StoreError>;
+
+    /// Refused when the application is missing or the group exists.
+    async fn create_deployment_group(&self, group: &DeploymentGroup) -> Result<(), StoreError>;
+    /// Refused when the group is missing.
+    async fn update_deployment_group(&self, group: &DeploymentGroup) -> Result<(), StoreError>;
+    async fn get_deployment_group(
+        &self,
+        application: &str,
+        name: &str,
+    ) -> Result<Option<DeploymentGroup>, StoreError>;
+    async fn list_deployment_groups(&self, application: &str) -> Result<Vec<String>, StoreError>;
+    /// Refused while the group has an active deployment.
+    async fn delete_deployment_group(
+        &self,
+        application: &str,
+        name: &str,
+    ) -> Result<(), StoreError>;
+
+    async fn create_deployment_config(&self, config: &DeploymentConfig) -> Result<(), StoreError>;
+    async fn get_deployment_config(
+        &self,
+        name: &str,
+    ) -> Result<Option<DeploymentConfig>, StoreError>;
+    async fn list_deployment_configs(&self) -> Result<Vec<DeploymentConfig>, StoreError>;
+    async fn delete_deployment_config(&self, name: &str) -> Result<(), StoreError>;
+
+    /// Stores a new deployment and makes it its group's active one, atomically: refused while
+    /// another deployment is active, unless this one rolls back the active one (then it takes
+    /// over the slot). With an idempotency key, a repeat of the same request returns the first
+    /// deployment and a different request with the same token is refused.
+    async fn create_deployment(
+        &self,
+        deployment: &Deployment,
+        idempotency: Option<&IdempotencyKey>,
+    ) -> Result<Creation, StoreError>;
+    async fn get_deployment(&self, id: &DeploymentId) -> Result<Option<Deployment>, StoreError>;
+    /// Moves the deployment from `expected` to `next` only if it is still in `expected`. A
+    /// terminal status frees the group's active slot. Asking again for a status the deployment
+    /// already has is a no-op (`changed: false`).
+    async fn change_status(
+        &self,
+        id: &DeploymentId,
+        change: &StatusChange,
+    ) -> Result<StatusUpdate, StoreError>;
+    async fn set_traffic(
+        &self,
+        id: &DeploymentId,
+        traffic: &TrafficProgress,
+    ) -> Result<(), StoreError>;
+    /// Links a rolled-back deployment to the deployment that rolls it back.
+    async fn link_rollback(
+        &self,
+        rolled_back: &DeploymentId,
+        rollback: &DeploymentId,
+        message: &str,
+    ) -> Result<(), StoreError>;
+    /// The group's active deployment, if any.
+    async fn active_deployment(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Option<DeploymentId>, StoreError>;
+    /// Deployments of a group, newest first.
+    async fn list_deployments(
+        &self,
+        application: &str,
+        group: &str,
+        limit: usize,
+        next_token: Option<&str>,
+    ) -> Result<Page<DeploymentId>, StoreError>;
+
+    /// Writes a history record once: false when a record with that key already exists.
+    async fn record_history(
+        &self,
+        id: &DeploymentId,
+        record: &HistoryRecord,
+    ) -> Result<bool, StoreError>;
+    /// The history, oldest first.
+    async fn history(&self, id: &DeploymentId) -> Result<Vec<HistoryRecord>, StoreError>;
+}

@@ -1,14 +1,18 @@
 //! Ports: how the domain reaches the outside world. Adapters live in `gradual-aws`.
 
 mod clock;
+mod hook_executions;
 mod hooks;
 mod notifier;
+mod signals;
 mod store;
 mod workflow;
 
 pub use clock::{Clock, SystemClock};
+pub use hook_executions::{HookExecution, HookExecutionStatus, HookExecutionStore};
 pub use hooks::{HookInvokeError, HookInvoker, HookPayload};
 pub use notifier::{Notification, Notifier, NotifyError};
+pub use signals::{DeploymentSignals, StopOutcome, StopRequest};
 pub use store::{
     Creation, DeploymentStore, IdempotencyKey, Page, StatusChange, StatusUpdate, StoreError,
 };

@@ -44,6 +44,10 @@ pub enum StoreError {
         id: DeploymentId,
         source: IllegalTransition,
     },
+    #[error("deployment {id} was asked to stop: {message}")]
+    StopRequested { id: DeploymentId, message: String },
+    #[error("lifecycle event hook execution {id} already completed with status {status}")]
+    HookAlreadyCompleted { id: String, status: String },
     #[error("the state store failed: {0}")]
     Backend(String),
 }

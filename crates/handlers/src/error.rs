@@ -1,0 +1,57 @@
+//! The error a handler returns. Its `error_type` becomes the Lambda error type, which is what
+//! the workflow's Retry and Catch rules match on.
+
+use gradual_core::ports::StoreError;
+use gradual_core::{ErrorCode, ErrorInformation};
+use thiserror::Error;
+
+/// Lambda error type of a transient failure; the workflow retries it with backoff.
+pub const TRANSIENT: &str = "ServiceUnavailable";
+/// Lambda error type of a request that can never succeed as written.
+pub const INVALID_INPUT: &str = "InvalidInput";
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum HandlerError {
+    /// The request itself is wrong: what, and where.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The deployment cannot go on, for a reason CodeDeploy has a code for.
+    #[error("{0}")]
+    Deployment(ErrorInformation),
+    /// An outside service failed in a way worth retrying.
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl HandlerError {
+    pub fn deployment(code: ErrorCode, message: impl Into<String>) -> Self {
+        HandlerError::Deployment(ErrorInformation::new(code, message))
+    }
+
+    /// The Lambda error type: a CodeDeploy error code, or one of [`TRANSIENT`], [`INVALID_INPUT`].
+    pub fn error_type(&self) -> &str {
+        match self {
+            HandlerError::InvalidInput(_) => INVALID_INPUT,
+            HandlerError::Deployment(info) => info.code.as_str(),
+            HandlerError::Transient(_) => TRANSIENT,
+        }
+    }
+}
+
+impl From<StoreError> for HandlerError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Backend(_) => HandlerError::Transient(error.to_string()),
+            StoreError::NotFound { kind, .. } if kind == "application" => {
+                HandlerError::deployment(ErrorCode::ApplicationMissing, error.to_string())
+            }
+            StoreError::NotFound { kind, .. } if kind == "deployment group" => {
+                HandlerError::deployment(ErrorCode::DeploymentGroupMissing, error.to_string())
+            }
+            StoreError::StopRequested { .. } => {
+                HandlerError::deployment(ErrorCode::ManualStop, error.to_string())
+            }
+            _ => HandlerError::InvalidInput(error.to_string()),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! What each of gradual's Lambda functions does, written against the domain's ports only. The
+//! Lambda `main`s in `functions/` wire AWS adapters to these handlers; the local executor wires
+//! the same handlers to the emulator, so offline runs exercise exactly this code.
+
+pub mod deployments;
+pub mod error;
+pub mod failure;
+pub mod handler;
+pub mod record_status;
+pub mod triggers;
+
+pub use error::HandlerError;
+pub use handler::{handle_json, Handler};

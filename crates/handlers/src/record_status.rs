@@ -1,0 +1,310 @@
+//! `record-status`: the workflow's bookkeeping steps. It records the start, the success, the
+//! failure or stop (deciding whether to roll back), and the end of a rollback, and publishes the
+//! matching triggers. Every action may be replayed: it then changes and publishes nothing more.
+
+use crate::deployments::{load, move_to};
+use crate::error::HandlerError;
+use crate::failure::WorkflowFailure;
+use crate::handler::Handler;
+use crate::triggers::TriggerPublisher;
+use async_trait::async_trait;
+use gradual_core::deployment::RollbackInfo;
+use gradual_core::ports::{
+    Clock, Creation, DeploymentSignals, DeploymentStore, IdempotencyKey, Notifier,
+};
+use gradual_core::trigger::Origin;
+use gradual_core::{
+    AutoRollbackEvent, Creator, Deployment, DeploymentConfig, DeploymentId, DeploymentStatus,
+    ErrorCode, ErrorInformation, TriggerEvent,
+};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordAction {
+    Start,
+    Succeed,
+    Fail,
+    RolledBack,
+    RollbackFailed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecordStatusInput {
+    pub deployment_id: DeploymentId,
+    pub action: RecordAction,
+    /// With `fail`: what the workflow caught.
+    #[serde(default)]
+    pub failure: Option<WorkflowFailure>,
+    /// With `rollback-failed`: why traffic could not be restored.
+    #[serde(default)]
+    pub rollback_failure: Option<WorkflowFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordStatusOutput {
+    pub status: DeploymentStatus,
+    /// With `fail`: whether the workflow must roll traffic back.
+    pub rollback: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_deployment_id: Option<DeploymentId>,
+}
+
+pub struct RecordStatus {
+    pub store: Arc<dyn DeploymentStore>,
+    pub signals: Arc<dyn DeploymentSignals>,
+    pub notifier: Arc<dyn Notifier>,
+    pub clock: Arc<dyn Clock>,
+    pub origin: Origin,
+}
+
+#[async_trait]
+impl Handler for RecordStatus {
+    type Input = RecordStatusInput;
+    type Output = RecordStatusOutput;
+
+    async fn handle(&self, input: RecordStatusInput) -> Result<RecordStatusOutput, HandlerError> {
+        let deployment = load(self.store.as_ref(), &input.deployment_id).await?;
+        match input.action {
+            RecordAction::Start => self.start(deployment).await,
+            RecordAction::Succeed => self.succeed(deployment).await,
+            RecordAction::Fail => {
+                let failure = input.failure.ok_or_else(|| {
+                    HandlerError::InvalidInput("failure: required with action \"fail\"".to_owned())
+                })?;
+                self.fail(deployment, failure).await
+            }
+            RecordAction::RolledBack => self.rolled_back(deployment).await,
+            RecordAction::RollbackFailed => {
+                let failure = input.rollback_failure.ok_or_else(|| {
+                    HandlerError::InvalidInput(
+                        "rollbackFailure: required with action \"rollback-failed\"".to_owned(),
+                    )
+                })?;
+                self.rollback_failed(deployment, failure).await
+            }
+        }
+    }
+}
+
+impl RecordStatus {
+    fn publisher(&self) -> TriggerPublisher<'_> {
+        TriggerPublisher {
+            store: self.store.as_ref(),
+            notifier: self.notifier.as_ref(),
+            clock: self.clock.as_ref(),
+            origin: &self.origin,
+        }
+    }
+
+    async fn move_to(
+        &self,
+        deployment: &Deployment,
+        next: DeploymentStatus,
+        error: Option<ErrorInformation>,
+    ) -> Result<Deployment, HandlerError> {
+        move_to(
+            self.store.as_ref(),
+            self.clock.as_ref(),
+            deployment,
+            next,
+            error,
+        )
+        .await
+    }
+
+    async fn start(&self, deployment: Deployment) -> Result<RecordStatusOutput, HandlerError> {
+        let deployment = match deployment.status {
+            DeploymentStatus::Created | DeploymentStatus::Queued => {
+                self.move_to(&deployment, DeploymentStatus::InProgress, None)
+                    .await?
+            }
+            _ => deployment,
+        };
+        self.publisher()
+            .publish(&deployment, &[TriggerEvent::DeploymentStart])
+            .await?;
+        Ok(outcome(&deployment, false))
+    }
+
+    async fn succeed(&self, deployment: Deployment) -> Result<RecordStatusOutput, HandlerError> {
+        let deployment = self
+            .move_to(&deployment, DeploymentStatus::Succeeded, None)
+            .await?;
+        self.publisher()
+            .publish(&deployment, &[TriggerEvent::DeploymentSuccess])
+            .await?;
+        Ok(outcome(&deployment, false))
+    }
+
+    /// Ends the deployment as Failed (or Stopped, when a stop was requested) and, when it must
+    /// roll back, creates the rollback deployment first so that it takes over the group's
+    /// active slot: no other deployment can start while traffic goes back.
+    async fn fail(
+        &self,
+        deployment: Deployment,
+        failure: WorkflowFailure,
+    ) -> Result<RecordStatusOutput, HandlerError> {
+        let stop = self.signals.stop_request(&deployment.id).await?;
+        let (status, error, roll_back) = match &stop {
+            Some(request) => (
+                DeploymentStatus::Stopped,
+                ErrorInformation::new(request.code, request.message.clone()),
+                request.roll_back,
+            ),
+            None => (
+                DeploymentStatus::Failed,
+                failure.error_information(),
+                deployment
+                    .auto_rollback_configuration
+                    .rolls_back_on(AutoRollbackEvent::DeploymentFailure),
+            ),
+        };
+        let rollback_id = if roll_back {
+            Some(self.create_rollback(&deployment, &error).await?)
+        } else {
+            None
+        };
+        let deployment = self.move_to(&deployment, status, Some(error)).await?;
+        let mut events = Vec::new();
+        if status == DeploymentStatus::Stopped {
+            events.push(TriggerEvent::DeploymentStop);
+        }
+        if !roll_back && counts_as_failure(&deployment) {
+            events.push(TriggerEvent::DeploymentFailure);
+        }
+        self.publisher().publish(&deployment, &events).await?;
+        let mut output = outcome(&deployment, roll_back);
+        output.rollback_deployment_id = rollback_id;
+        Ok(output)
+    }
+
+    async fn create_rollback(
+        &self,
+        deployment: &Deployment,
+        error: &ErrorInformation,
+    ) -> Result<DeploymentId, HandlerError> {
+        let rollback = rollback_deployment(deployment, self.clock.now());
+        let key = IdempotencyKey {
+            token: format!("rollback-of-{}", deployment.id),
+            fingerprint: deployment.id.to_string(),
+        };
+        let creation = self.store.create_deployment(&rollback, Some(&key)).await?;
+        let id = match creation {
+            Creation::Created(id) | Creation::AlreadyCreated(id) => id,
+        };
+        let message = format!(
+            "rolled back by {id} after {}: {}",
+            error.code, error.message
+        );
+        self.store
+            .link_rollback(&deployment.id, &id, &message)
+            .await?;
+        Ok(id)
+    }
+
+    async fn rolled_back(
+        &self,
+        deployment: Deployment,
+    ) -> Result<RecordStatusOutput, HandlerError> {
+        let rollback = self.rollback_of(&deployment).await?;
+        let rollback = self
+            .move_to(&rollback, DeploymentStatus::InProgress, None)
+            .await?;
+        self.move_to(&rollback, DeploymentStatus::Succeeded, None)
+            .await?;
+        let mut events = vec![TriggerEvent::DeploymentRollback];
+        if counts_as_failure(&deployment) {
+            events.push(TriggerEvent::DeploymentFailure);
+        }
+        self.publisher().publish(&deployment, &events).await?;
+        Ok(outcome(&deployment, true))
+    }
+
+    async fn rollback_failed(
+        &self,
+        deployment: Deployment,
+        failure: WorkflowFailure,
+    ) -> Result<RecordStatusOutput, HandlerError> {
+        let rollback = self.rollback_of(&deployment).await?;
+        let rollback = match rollback.status {
+            DeploymentStatus::Created => {
+                self.move_to(&rollback, DeploymentStatus::InProgress, None)
+                    .await?
+            }
+            _ => rollback,
+        };
+        let error = failure.error_information();
+        tracing::error!(deployment_id = %deployment.id, rollback_id = %rollback.id, %error, "traffic could not be restored");
+        self.move_to(&rollback, DeploymentStatus::Failed, Some(error))
+            .await?;
+        self.publisher()
+            .publish(&deployment, &[TriggerEvent::DeploymentFailure])
+            .await?;
+        Ok(outcome(&deployment, true))
+    }
+
+    async fn rollback_of(&self, deployment: &Deployment) -> Result<Deployment, HandlerError> {
+        let id = deployment
+            .rollback_info
+            .rollback_deployment_id
+            .as_ref()
+            .ok_or_else(|| {
+                HandlerError::InvalidInput(format!(
+                    "deploymentId: deployment {} has no rollback deployment",
+                    deployment.id
+                ))
+            })?;
+        load(self.store.as_ref(), id).await
+    }
+}
+
+fn outcome(deployment: &Deployment, rollback: bool) -> RecordStatusOutput {
+    RecordStatusOutput {
+        status: deployment.status,
+        rollback,
+        rollback_deployment_id: deployment.rollback_info.rollback_deployment_id.clone(),
+    }
+}
+
+/// A failed deployment, or one stopped by an alarm, is a failure for the trigger subscribers;
+/// a deployment stopped by hand is not.
+fn counts_as_failure(deployment: &Deployment) -> bool {
+    deployment.status == DeploymentStatus::Failed
+        || deployment
+            .error_information
+            .as_ref()
+            .is_some_and(|error| error.code == ErrorCode::AlarmActive)
+}
+
+/// The deployment that puts traffic back on the original version, all at once.
+fn rollback_deployment(original: &Deployment, now: time::OffsetDateTime) -> Deployment {
+    let all_at_once = match original.compute_platform {
+        gradual_core::ComputePlatform::Lambda => "CodeDeployDefault.LambdaAllAtOnce",
+        gradual_core::ComputePlatform::Ecs => "CodeDeployDefault.ECSAllAtOnce",
+    };
+    let config = DeploymentConfig::predefined(all_at_once).expect("a predefined config");
+    Deployment {
+        id: DeploymentId::generate(),
+        deployment_config_name: config.name.clone(),
+        schedule: config.schedule(),
+        hooks: Vec::new(),
+        status: DeploymentStatus::Created,
+        error_information: None,
+        creator: Creator::Autorollback,
+        description: Some(format!("rollback of {}", original.id)),
+        ignored_alarms: Vec::new(),
+        rollback_info: RollbackInfo {
+            rollback_triggering_deployment_id: Some(original.id.clone()),
+            ..RollbackInfo::default()
+        },
+        traffic: Default::default(),
+        create_time: now,
+        start_time: None,
+        complete_time: None,
+        ..original.clone()
+    }
+}

@@ -1,0 +1,79 @@
+//! Publishes a deployment's trigger messages to every topic of its group subscribed to the event.
+//!
+//! Each publication is recorded in the deployment's history under a key naming the event and the
+//! trigger, and a key already recorded is not published again, so a replayed step sends nothing
+//! twice. The record is written after the publication: a crash between the two can repeat one
+//! message, never lose one (SNS delivery is at-least-once anyway).
+
+use crate::error::HandlerError;
+use gradual_core::history::{HistoryEntry, HistoryRecord};
+use gradual_core::ports::{Clock, DeploymentStore, Notification, Notifier};
+use gradual_core::trigger::{Origin, TriggerMessage};
+use gradual_core::{Deployment, TriggerEvent};
+use std::collections::HashSet;
+
+pub struct TriggerPublisher<'a> {
+    pub store: &'a dyn DeploymentStore,
+    pub notifier: &'a dyn Notifier,
+    pub clock: &'a dyn Clock,
+    pub origin: &'a Origin,
+}
+
+impl TriggerPublisher<'_> {
+    /// Publishes `events` in order, each to every subscribed trigger of the deployment's group.
+    pub async fn publish(
+        &self,
+        deployment: &Deployment,
+        events: &[TriggerEvent],
+    ) -> Result<(), HandlerError> {
+        let Some(group) = self
+            .store
+            .get_deployment_group(
+                &deployment.application_name,
+                &deployment.deployment_group_name,
+            )
+            .await?
+        else {
+            // The group was deleted under a running deployment: nobody to notify.
+            return Ok(());
+        };
+        let already_sent: HashSet<String> = self
+            .store
+            .history(&deployment.id)
+            .await?
+            .into_iter()
+            .map(|record| record.key)
+            .collect();
+        for &event in events {
+            for trigger in group.triggers_for(event) {
+                let key = format!("trigger:{event}:{}", trigger.trigger_name);
+                if already_sent.contains(&key) {
+                    continue;
+                }
+                let message =
+                    TriggerMessage::new(self.origin, &trigger.trigger_name, event, deployment);
+                let notification = Notification {
+                    topic_arn: trigger.trigger_target_arn.clone(),
+                    subject: message.subject(),
+                    message: serde_json::to_string(&message)
+                        .expect("a trigger message is plain data"),
+                    event_name: event.as_str().to_owned(),
+                };
+                self.notifier
+                    .publish(&notification)
+                    .await
+                    .map_err(|error| HandlerError::Transient(error.to_string()))?;
+                let record = HistoryRecord {
+                    key,
+                    at: self.clock.now(),
+                    entry: HistoryEntry::Trigger {
+                        event,
+                        trigger_name: trigger.trigger_name.clone(),
+                    },
+                };
+                self.store.record_history(&deployment.id, &record).await?;
+            }
+        }
+        Ok(())
+    }
+}

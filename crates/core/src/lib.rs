@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod platform;
 pub mod ports;
 pub mod target;
+pub mod traffic;
 pub mod trigger;
 
 pub use appspec::{AppSpec, AppSpecError};

@@ -6,6 +6,7 @@ mod hooks;
 mod notifier;
 mod signals;
 mod store;
+mod traffic;
 mod workflow;
 
 pub use clock::{Clock, SystemClock};
@@ -16,4 +17,5 @@ pub use signals::{DeploymentSignals, StopOutcome, StopRequest};
 pub use store::{
     Creation, DeploymentStore, IdempotencyKey, Page, StatusChange, StatusUpdate, StoreError,
 };
+pub use traffic::{RouterError, ServiceCall, TrafficRouter, TrafficState};
 pub use workflow::{Workflow, WorkflowError};

@@ -1,0 +1,281 @@
+//! The traffic router port: moves one target's production traffic from the original version to
+//! the new one (cf. Argo Rollouts' `TrafficRoutingReconciler` and Flagger's router).
+//!
+//! Every action reads the target as the service reports it before it writes anything, in the
+//! spirit of Flagger's `GetRoutes` before `SetRoutes`:
+//! - a state that is neither one the action may start from nor the one it asks for is *drift*
+//!   (someone changed the target outside this deployment): the action fails and writes nothing;
+//! - the requested state already in place is a *repeat* (Step Functions retries tasks): the
+//!   action succeeds and writes nothing;
+//! - otherwise the action checks its preconditions (versions exist, green is healthy, …) and
+//!   writes once.
+//!
+//! Which states each action may start from is spelled out in [`crate::traffic`]; each adapter
+//! documents how it reads its service's configuration as a [`Share`] of traffic on the new
+//! version.
+
+use crate::deployment::ErrorCode;
+use crate::traffic::Share;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Where a target's traffic stands, as its service reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrafficState {
+    /// Production traffic on the new version, in whole percent (rounded to the nearest one when
+    /// the service holds a finer weight).
+    pub percent_on_new: u8,
+    /// Whether test traffic goes to the new version; `None` for a target without a test route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_traffic_on_new: Option<bool>,
+    /// What serves all production traffic (a version, a target group ARN); `None` while split.
+    /// After a deployment this is the original of the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<String>,
+}
+
+impl TrafficState {
+    /// The state of a target with `share` of its production traffic on `new`.
+    pub fn new(share: Share, original: &str, new: &str, test_traffic_on_new: Option<bool>) -> Self {
+        let live = if share.is_all_original() {
+            Some(original.to_string())
+        } else if share.is_all_new() {
+            Some(new.to_string())
+        } else {
+            None
+        };
+        TrafficState {
+            percent_on_new: share.rounded_percent(),
+            test_traffic_on_new,
+            live,
+        }
+    }
+}
+
+/// One target whose traffic a deployment shifts: a Lambda alias, an ALB listener, ….
+#[async_trait]
+pub trait TrafficRouter: Send + Sync {
+    /// Names the target, for messages.
+    fn describe(&self) -> String;
+
+    /// The current weights as the service reports them. Fails with drift when they involve
+    /// anything but the original and the new version.
+    async fn observe(&self) -> Result<TrafficState, RouterError>;
+
+    /// Checks that a deployment can begin: the target exists, both versions exist, and all
+    /// production traffic is on the original. Writes nothing.
+    async fn start(&self) -> Result<TrafficState, RouterError>;
+
+    /// Puts `percent` (1 to 99) of production traffic on the new version.
+    async fn shift(&self, percent: u8) -> Result<TrafficState, RouterError>;
+
+    /// Sends all test traffic to the new version (ALB test listener). A target without test
+    /// traffic either does nothing (an ALB without a test listener) or refuses (a Lambda alias).
+    async fn allow_test_traffic(&self) -> Result<TrafficState, RouterError>;
+
+    /// Puts all production traffic on the new version, with no split left behind.
+    async fn finish(&self) -> Result<TrafficState, RouterError>;
+
+    /// Puts all traffic, production and test, back on the original, with no split left behind.
+    async fn rollback(&self) -> Result<TrafficState, RouterError>;
+
+    /// Puts the target back to `to` provided it still stands at `from` (what this deployment
+    /// set last): undoes one step of a lockstep move that failed on another target.
+    async fn restore(
+        &self,
+        from: &TrafficState,
+        to: &TrafficState,
+    ) -> Result<TrafficState, RouterError>;
+
+    /// Re-reads the target and checks that `expected_percent` of production traffic is on the
+    /// new version.
+    async fn verify(&self, expected_percent: u8) -> Result<TrafficState, RouterError>;
+}
+
+/// Why a router refused or failed an action. Every message names the resource.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RouterError {
+    #[error("{resource} {found}, expected {expected}: it was changed outside this deployment")]
+    Drift {
+        code: ErrorCode,
+        resource: String,
+        found: String,
+        expected: String,
+    },
+    #[error("{resource} was changed by someone else while this deployment was updating it")]
+    ConcurrentChange { code: ErrorCode, resource: String },
+    #[error("{resource} has {found} of production traffic on the new version, expected {expected_percent} %")]
+    NotAsExpected {
+        code: ErrorCode,
+        resource: String,
+        found: Share,
+        expected_percent: u8,
+    },
+    #[error("{what} does not exist")]
+    Missing { code: ErrorCode, what: String },
+    #[error("{resource}: {problem}")]
+    Invalid {
+        code: ErrorCode,
+        resource: String,
+        problem: String,
+    },
+    #[error(
+        "target group {target_group} has {healthy} healthy targets out of {registered} registered, \
+         and {required} must be healthy before traffic moves to it"
+    )]
+    Unhealthy {
+        target_group: String,
+        healthy: u32,
+        registered: u32,
+        required: u32,
+    },
+    #[error(
+        "cannot shift {resource} to {percent} %: a shift puts 1 to 99 % on the new version \
+         (finishing puts 100 %, rolling back 0 %)"
+    )]
+    PercentOutOfRange { resource: String, percent: u8 },
+    #[error("{resource} cannot {action}: {reason}")]
+    Unsupported {
+        resource: String,
+        action: &'static str,
+        reason: &'static str,
+    },
+    #[error("{operation} on {resource} failed: {message}")]
+    Service {
+        code: ErrorCode,
+        resource: String,
+        operation: &'static str,
+        message: String,
+    },
+}
+
+impl RouterError {
+    /// The CodeDeploy error code a deployment failing with this error reports.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            RouterError::Drift { code, .. }
+            | RouterError::ConcurrentChange { code, .. }
+            | RouterError::NotAsExpected { code, .. }
+            | RouterError::Missing { code, .. }
+            | RouterError::Invalid { code, .. }
+            | RouterError::Service { code, .. } => *code,
+            RouterError::Unhealthy { .. } => ErrorCode::HealthConstraints,
+            RouterError::PercentOutOfRange { .. } | RouterError::Unsupported { .. } => {
+                ErrorCode::InternalError
+            }
+        }
+    }
+}
+
+/// A call an adapter makes to its service, and how to report its failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceCall {
+    /// The target kind's configuration code, reported for most failures.
+    pub code: ErrorCode,
+    pub operation: &'static str,
+    /// The resource the call acts on, as messages name it.
+    pub resource: String,
+    /// What a not-found answer means is missing, e.g. "alias checkout:live".
+    pub missing: String,
+}
+
+impl ServiceCall {
+    /// Turns the service's error code and message into a [`RouterError`]: a not-found answer is
+    /// [`RouterError::Missing`], a failed revision check [`RouterError::ConcurrentChange`],
+    /// throttling past the SDK's retries `THROTTLED`, anything else the target kind's code.
+    pub fn failed(self, service_code: Option<&str>, message: String) -> RouterError {
+        match service_code.unwrap_or_default() {
+            code if code.ends_with("NotFound") || code.ends_with("NotFoundException") => {
+                RouterError::Missing {
+                    code: self.code,
+                    what: self.missing,
+                }
+            }
+            "PreconditionFailedException" => RouterError::ConcurrentChange {
+                code: self.code,
+                resource: self.resource,
+            },
+            "Throttling" | "ThrottlingException" | "TooManyRequestsException" => {
+                self.service_error(ErrorCode::Throttled, message)
+            }
+            _ => {
+                let code = self.code;
+                self.service_error(code, message)
+            }
+        }
+    }
+
+    fn service_error(self, code: ErrorCode, message: String) -> RouterError {
+        RouterError::Service {
+            code,
+            resource: self.resource,
+            operation: self.operation,
+            message,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_names_what_is_live_only_when_nothing_is_split() {
+        let original = TrafficState::new(Share::percent(0), "1", "2", None);
+        assert_eq!(original.live.as_deref(), Some("1"));
+        let split = TrafficState::new(Share::percent(30), "1", "2", None);
+        assert_eq!((split.percent_on_new, split.live), (30, None));
+        let new = TrafficState::new(Share::percent(100), "1", "2", Some(true));
+        assert_eq!(new.live.as_deref(), Some("2"));
+        assert_eq!(new.test_traffic_on_new, Some(true));
+    }
+
+    fn update_alias() -> ServiceCall {
+        ServiceCall {
+            code: ErrorCode::InvalidLambdaConfiguration,
+            operation: "UpdateAlias",
+            resource: "alias f:live".into(),
+            missing: "alias f:live".into(),
+        }
+    }
+
+    #[test]
+    fn service_failures_are_sorted_by_what_the_service_answered() {
+        let throttled = update_alias().failed(Some("TooManyRequestsException"), "slow".into());
+        assert_eq!(throttled.code(), ErrorCode::Throttled);
+        let missing = update_alias().failed(Some("ResourceNotFoundException"), "gone".into());
+        assert_eq!(missing.to_string(), "alias f:live does not exist");
+        let listener_missing = update_alias().failed(Some("ListenerNotFound"), "gone".into());
+        assert!(matches!(listener_missing, RouterError::Missing { .. }));
+        let stale = update_alias().failed(Some("PreconditionFailedException"), "stale".into());
+        assert_eq!(
+            stale,
+            RouterError::ConcurrentChange {
+                code: ErrorCode::InvalidLambdaConfiguration,
+                resource: "alias f:live".into()
+            }
+        );
+        let denied = update_alias().failed(Some("AccessDenied"), "not allowed".into());
+        assert_eq!(denied.code(), ErrorCode::InvalidLambdaConfiguration);
+        assert_eq!(
+            denied.to_string(),
+            "UpdateAlias on alias f:live failed: not allowed"
+        );
+        let unknown = update_alias().failed(None, "connection refused".into());
+        assert_eq!(unknown.code(), ErrorCode::InvalidLambdaConfiguration);
+    }
+
+    #[test]
+    fn health_failures_report_health_constraints_and_the_counts() {
+        let error = RouterError::Unhealthy {
+            target_group: "arn:green".into(),
+            healthy: 0,
+            registered: 2,
+            required: 1,
+        };
+        assert_eq!(error.code(), ErrorCode::HealthConstraints);
+        assert!(error.to_string().contains("0 healthy targets out of 2"));
+    }
+}

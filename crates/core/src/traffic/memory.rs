@@ -1,0 +1,221 @@
+//! A target held in memory that follows the same drift and repeat rules as the AWS routers: for
+//! tests of the orchestration, without an emulator.
+
+use super::{Move, Progress, Share, TestMove, TrafficAction};
+use crate::deployment::ErrorCode;
+use crate::ports::{RouterError, TrafficRouter, TrafficState};
+use async_trait::async_trait;
+use std::sync::{Mutex, MutexGuard};
+
+/// Refusals are reported like a Lambda alias's.
+const CODE: ErrorCode = ErrorCode::InvalidLambdaConfiguration;
+
+pub struct MemoryRouter {
+    name: String,
+    original: String,
+    new: String,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    share: Share,
+    /// `None` when the target has no test route.
+    test_on_new: Option<bool>,
+    writes: usize,
+    failures: Vec<(TrafficAction, RouterError)>,
+    restore_failure: Option<RouterError>,
+}
+
+impl MemoryRouter {
+    /// A target named `name`, with all traffic on `original` and no test route.
+    pub fn new(name: &str, original: &str, new: &str) -> Self {
+        MemoryRouter {
+            name: name.to_string(),
+            original: original.to_string(),
+            new: new.to_string(),
+            inner: Mutex::new(Inner {
+                share: Share::percent(0),
+                test_on_new: None,
+                writes: 0,
+                failures: Vec::new(),
+                restore_failure: None,
+            }),
+        }
+    }
+
+    /// Gives the target a test route, carrying test traffic to the original.
+    pub fn with_test_route(self) -> Self {
+        self.lock().test_on_new = Some(false);
+        self
+    }
+
+    /// How many times an action changed the target.
+    pub fn writes(&self) -> usize {
+        self.lock().writes
+    }
+
+    /// Production traffic on the new version, in percent.
+    pub fn percent_on_new(&self) -> u8 {
+        self.lock().share.rounded_percent()
+    }
+
+    /// Changes the target the way someone outside the deployment would.
+    pub fn change_out_of_band(&self, percent_on_new: u8) {
+        self.lock().share = Share::percent(percent_on_new);
+    }
+
+    /// Makes every later `action` fail with `error`, before anything is written.
+    pub fn fail_on(&self, action: TrafficAction, error: RouterError) {
+        self.lock().failures.push((action, error));
+    }
+
+    /// Makes every later restore fail with `error`.
+    pub fn fail_restores(&self, error: RouterError) {
+        self.lock().restore_failure = Some(error);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn injected(&self, action: TrafficAction) -> Result<(), RouterError> {
+        let inner = self.lock();
+        match inner
+            .failures
+            .iter()
+            .find(|(failing, _)| *failing == action)
+        {
+            Some((_, error)) => Err(error.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn state(&self, inner: &Inner) -> TrafficState {
+        TrafficState::new(inner.share, &self.original, &self.new, inner.test_on_new)
+    }
+
+    fn drift(&self, found: String, expected: String) -> RouterError {
+        RouterError::Drift {
+            code: CODE,
+            resource: self.name.clone(),
+            found,
+            expected,
+        }
+    }
+
+    /// Checks both moves before changing anything, then applies those still needed.
+    fn apply(
+        &self,
+        production: Option<Move>,
+        test: Option<TestMove>,
+    ) -> Result<TrafficState, RouterError> {
+        let mut inner = self.lock();
+        let production_progress = match production {
+            Some(production) => Some(
+                production
+                    .check(inner.share, &self.new)
+                    .map_err(|expected| self.drift(format!("has {}", inner.share), expected))?,
+            ),
+            None => None,
+        };
+        let test_progress = match (test, inner.test_on_new) {
+            (Some(test), Some(current)) => Some(test.check(current).map_err(|expected| {
+                self.drift(
+                    format!("sends test traffic to the {}", side(current)),
+                    format!("test traffic on the {}", side(expected)),
+                )
+            })?),
+            _ => None,
+        };
+        if let (Some(Progress::Needed), Some(production)) = (production_progress, production) {
+            inner.share = Share::percent(production.percent());
+            inner.writes += 1;
+        }
+        if let (Some(Progress::Needed), Some(test)) = (test_progress, test) {
+            inner.test_on_new = Some(test.on_new());
+            inner.writes += 1;
+        }
+        Ok(self.state(&inner))
+    }
+}
+
+fn side(on_new: bool) -> &'static str {
+    if on_new {
+        "new version"
+    } else {
+        "original"
+    }
+}
+
+#[async_trait]
+impl TrafficRouter for MemoryRouter {
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+
+    async fn observe(&self) -> Result<TrafficState, RouterError> {
+        self.injected(TrafficAction::Observe)?;
+        Ok(self.state(&self.lock()))
+    }
+
+    async fn start(&self) -> Result<TrafficState, RouterError> {
+        self.injected(TrafficAction::Start)?;
+        self.apply(Some(Move::start()), None)
+    }
+
+    async fn shift(&self, percent: u8) -> Result<TrafficState, RouterError> {
+        self.injected(TrafficAction::Shift(percent))?;
+        let shift = Move::shift(percent).ok_or_else(|| RouterError::PercentOutOfRange {
+            resource: self.name.clone(),
+            percent,
+        })?;
+        self.apply(Some(shift), None)
+    }
+
+    async fn allow_test_traffic(&self) -> Result<TrafficState, RouterError> {
+        self.injected(TrafficAction::AllowTestTraffic)?;
+        self.apply(None, Some(TestMove::to(true)))
+    }
+
+    async fn finish(&self) -> Result<TrafficState, RouterError> {
+        self.injected(TrafficAction::Finish)?;
+        self.apply(Some(Move::finish()), None)
+    }
+
+    async fn rollback(&self) -> Result<TrafficState, RouterError> {
+        self.injected(TrafficAction::Rollback)?;
+        self.apply(Some(Move::rollback()), Some(TestMove::to(false)))
+    }
+
+    async fn restore(
+        &self,
+        from: &TrafficState,
+        to: &TrafficState,
+    ) -> Result<TrafficState, RouterError> {
+        if let Some(error) = self.lock().restore_failure.clone() {
+            return Err(error);
+        }
+        let test = match (from.test_traffic_on_new, to.test_traffic_on_new) {
+            (Some(from), Some(to)) => Some(TestMove::restore(from, to)),
+            _ => None,
+        };
+        let production = Move::restore(from.percent_on_new, to.percent_on_new);
+        self.apply(Some(production), test)
+    }
+
+    async fn verify(&self, expected_percent: u8) -> Result<TrafficState, RouterError> {
+        self.injected(TrafficAction::Verify(expected_percent))?;
+        let inner = self.lock();
+        if !inner.share.is_percent(expected_percent) {
+            return Err(RouterError::NotAsExpected {
+                code: CODE,
+                resource: self.name.clone(),
+                found: inner.share,
+                expected_percent,
+            });
+        }
+        Ok(self.state(&inner))
+    }
+}

@@ -35,6 +35,13 @@ pub enum HistoryEntry {
         target: String,
         percent: u8,
     },
+    /// A bake began: traffic stays at `percent` for `bake_seconds` unless a stop cuts it short.
+    #[serde(rename_all = "camelCase")]
+    Bake {
+        step: usize,
+        percent: u8,
+        bake_seconds: u64,
+    },
     /// The deployment's status changed.
     #[serde(rename_all = "camelCase")]
     Status { from: String, to: String },

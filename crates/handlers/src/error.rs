@@ -42,12 +42,14 @@ impl From<StoreError> for HandlerError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Backend(_) => HandlerError::Transient(error.to_string()),
-            StoreError::NotFound { kind, .. } if kind == "application" => {
-                HandlerError::deployment(ErrorCode::ApplicationMissing, error.to_string())
-            }
-            StoreError::NotFound { kind, .. } if kind == "deployment group" => {
-                HandlerError::deployment(ErrorCode::DeploymentGroupMissing, error.to_string())
-            }
+            StoreError::NotFound {
+                kind: "application",
+                ..
+            } => HandlerError::deployment(ErrorCode::ApplicationMissing, error.to_string()),
+            StoreError::NotFound {
+                kind: "deployment group",
+                ..
+            } => HandlerError::deployment(ErrorCode::DeploymentGroupMissing, error.to_string()),
             StoreError::StopRequested { .. } => {
                 HandlerError::deployment(ErrorCode::ManualStop, error.to_string())
             }

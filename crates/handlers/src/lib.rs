@@ -2,12 +2,16 @@
 //! Lambda `main`s in `functions/` wire AWS adapters to these handlers; the local executor wires
 //! the same handlers to the emulator, so offline runs exercise exactly this code.
 
+pub mod bake;
 pub mod deployments;
 pub mod error;
 pub mod failure;
 pub mod handler;
+pub mod hook_callback;
 pub mod record_status;
+pub mod run_hook;
 pub mod triggers;
+pub mod waits;
 
 pub use error::HandlerError;
 pub use handler::{handle_json, Handler};

@@ -10,6 +10,7 @@ pub mod handler;
 pub mod hook_callback;
 pub mod record_status;
 pub mod run_hook;
+pub mod traffic;
 pub mod triggers;
 pub mod waits;
 

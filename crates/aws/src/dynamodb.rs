@@ -1,0 +1,62 @@
+//! The state store on DynamoDB: one table holds applications, deployment groups, custom
+//! deployment configs, deployments, their history, each group's active slot and the client
+//! request tokens.
+//!
+//! # Layout
+//!
+//! Every item has a string partition key `PK` and sort key `SK`; the schema lives in
+//! [`schema`] and nowhere else.
+//!
+//! | Item | `PK` | `SK` | Other attributes |
+//! |---|---|---|---|
+//! | application | `APP#<app>` | `APP` | `document`, `groupCount` |
+//! | deployment group | `APP#<app>` | `GROUP#<group>` | `document` |
+//! | custom config | `CONFIG` | `CONFIG#<name>` | `document` |
+//! | deployment | `DEPLOYMENT#<id>` | `DEPLOYMENT` | `document`, `status`, the changing fields, `GSI1PK`, `GSI1SK` |
+//! | history counter | `DEPLOYMENT#<id>` | `SEQUENCE` | `lastSequence` |
+//! | history record | `DEPLOYMENT#<id>` | `HISTORY#<key>` | `sequence`, `document` |
+//! | active slot | `ACTIVE#<app>/<group>` | `ACTIVE` | `deploymentId` |
+//! | request token | `TOKEN#<token>` | `TOKEN` | `fingerprint`, `deploymentId` |
+//!
+//! The global index `GSI1` (keys only) lists a group's deployments newest first:
+//! `GSI1PK = GROUP#<app>/<group>`, `GSI1SK = <create time, UTC, nanoseconds>#<id>`.
+//! Its reads are eventually consistent, as every global index's; all other reads are strong.
+//!
+//! # Guarantees
+//!
+//! Every rule is a condition the service checks as it writes, never a read followed by a write:
+//! - a deployment is stored together with its group's active slot and its request token in one
+//!   transaction, so a group has at most one active deployment and a token names one request;
+//! - a status changes only from the status the caller saw, and a terminal status frees the
+//!   slot in the same transaction;
+//! - an application counts its groups, so it cannot be deleted while one exists, and a group
+//!   cannot be deleted while its slot is held.
+//!
+//! A deployment's `document` is the deployment as it was created; the fields that change later
+//! (status, error, start and complete times, traffic, rollback link) are attributes of their
+//! own that override it, so each change is one small conditional update.
+
+mod applications;
+mod configs;
+mod creation;
+mod deployment_item;
+mod documents;
+mod expression;
+mod failure;
+mod groups;
+mod history;
+mod item;
+mod keys;
+mod listing;
+mod page_token;
+pub mod schema;
+mod status;
+mod store;
+mod table;
+mod transaction;
+mod updates;
+
+pub use listing::MAX_PAGE;
+pub use schema::TABLE_SCHEMA;
+pub use store::DynamoDbStore;
+pub use table::{create_table, TableError};

@@ -1,0 +1,50 @@
+//! Custom deployment configs, all in one partition so that one query lists them.
+
+use super::expression::{absent, present, Placeholders};
+use super::failure::{already_exists, not_found};
+use super::item::{json, required_json, DOCUMENT};
+use super::keys::{self, CONFIG_PARTITION, CONFIG_PREFIX};
+use super::store::DynamoDbStore;
+use gradual_core::config::DeploymentConfig;
+use gradual_core::ports::StoreError;
+
+const CONFIG: &str = "deployment config";
+
+impl DynamoDbStore {
+    pub(super) async fn put_config(&self, config: &DeploymentConfig) -> Result<(), StoreError> {
+        let item = keys::config(&config.name).with([(DOCUMENT, json(config)?)]);
+        if self.put_if(item, absent()).await? {
+            Ok(())
+        } else {
+            Err(already_exists(CONFIG, &config.name))
+        }
+    }
+
+    pub(super) async fn read_config(
+        &self,
+        name: &str,
+    ) -> Result<Option<DeploymentConfig>, StoreError> {
+        self.read_document(&keys::config(name)).await
+    }
+
+    /// Every custom config, by name.
+    pub(super) async fn all_configs(&self) -> Result<Vec<DeploymentConfig>, StoreError> {
+        let items = self.query_prefix(CONFIG_PARTITION, CONFIG_PREFIX).await?;
+        let configs = items
+            .iter()
+            .map(|item| required_json(item, DOCUMENT))
+            .collect::<Result<_, _>>()?;
+        Ok(configs)
+    }
+
+    pub(super) async fn remove_config(&self, name: &str) -> Result<(), StoreError> {
+        let removed = self
+            .delete_if(&keys::config(name), present(), &Placeholders::new())
+            .await?;
+        if removed {
+            Ok(())
+        } else {
+            Err(not_found(CONFIG, name))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Creating a deployment: the deployment, its group's active slot, its history counter and
+//! its request token, in one transaction whose cancellation says which rule stopped it.
+
+use super::deployment_item;
+use super::expression::{absent, Placeholders};
+use super::failure::already_exists;
+use super::item::{number, required_deployment_id, required_text, text, Item, DEPLOYMENT_ID};
+use super::keys;
+use super::store::DynamoDbStore;
+use super::transaction::Cancelled;
+use gradual_core::deployment::Deployment;
+use gradual_core::ports::{Creation, IdempotencyKey, StoreError};
+
+/// The token item's record of the request that used it.
+const FINGERPRINT: &str = "fingerprint";
+/// The history counter's last number handed out.
+pub(super) const LAST_SEQUENCE: &str = "lastSequence";
+
+// Positions of the writes in the transaction.
+const DEPLOYMENT_WRITE: usize = 0;
+const SLOT_WRITE: usize = 1;
+const TOKEN_WRITE: usize = 3;
+
+impl DynamoDbStore {
+    pub(super) async fn put_deployment(
+        &self,
+        deployment: &Deployment,
+        idempotency: Option<&IdempotencyKey>,
+    ) -> Result<Creation, StoreError> {
+        let id = &deployment.id;
+        let none = Placeholders::new();
+        let slot = keys::active_slot(
+            &deployment.application_name,
+            &deployment.deployment_group_name,
+        );
+        let (slot_condition, slot_placeholders) = slot_condition(deployment);
+        let mut writes = vec![
+            self.put_write(deployment_item::encode(deployment)?, Some(absent()), &none)?,
+            self.put_write(
+                slot.with([(DEPLOYMENT_ID, text(id.as_str()))]),
+                Some(slot_condition),
+                &slot_placeholders,
+            )?,
+            self.put_write(
+                keys::history_sequence(id).with([(LAST_SEQUENCE, number(0))]),
+                None,
+                &none,
+            )?,
+        ];
+        if let Some(key) = idempotency {
+            let token = keys::token(&key.token).with([
+                (FINGERPRINT, text(&key.fingerprint)),
+                (DEPLOYMENT_ID, text(id.as_str())),
+            ]);
+            writes.push(self.put_write(token, Some(absent()), &none)?);
+        }
+        let operation = format!(
+            "creating deployment {id} in group {}",
+            deployment.group_key()
+        );
+        match self.transact(&operation, writes).await? {
+            Ok(()) => Ok(Creation::Created(id.clone())),
+            Err(cancelled) => self.refused(deployment, idempotency, &cancelled).await,
+        }
+    }
+
+    /// Why the transaction was cancelled: a repeat of the request that created a deployment
+    /// (`AlreadyCreated`), or the rule it broke. The token comes first: a retried request
+    /// whose deployment still holds the slot is a repeat, not a second deployment.
+    async fn refused(
+        &self,
+        deployment: &Deployment,
+        idempotency: Option<&IdempotencyKey>,
+        cancelled: &Cancelled,
+    ) -> Result<Creation, StoreError> {
+        if let Some(key) = idempotency.filter(|_| cancelled.failed(TOKEN_WRITE)) {
+            let token = self.token_item(key, cancelled.found(TOKEN_WRITE)).await?;
+            let first = required_deployment_id(&token)?;
+            return if required_text(&token, FINGERPRINT)? == key.fingerprint {
+                Ok(Creation::AlreadyCreated(first))
+            } else {
+                Err(StoreError::TokenReused {
+                    token: key.token.clone(),
+                    deployment_id: first,
+                })
+            };
+        }
+        if cancelled.failed(SLOT_WRITE) {
+            let active = cancelled
+                .found(SLOT_WRITE)
+                .map(required_deployment_id)
+                .transpose()?;
+            return Err(StoreError::ActiveDeploymentExists {
+                group: deployment.group_key(),
+                active,
+            });
+        }
+        debug_assert!(cancelled.failed(DEPLOYMENT_WRITE));
+        Err(already_exists("deployment", deployment.id.as_str()))
+    }
+
+    /// The token item as the cancelled write found it, or as it is now (tokens are never
+    /// deleted, so reading it after the fact finds the same item).
+    async fn token_item(
+        &self,
+        key: &IdempotencyKey,
+        found: Option<&Item>,
+    ) -> Result<Item, StoreError> {
+        if let Some(item) = found {
+            return Ok(item.clone());
+        }
+        self.read(&keys::token(&key.token)).await?.ok_or_else(|| {
+            StoreError::Backend(format!(
+                "clientRequestToken {:?} was refused as taken but has no item",
+                key.token
+            ))
+        })
+    }
+}
+
+/// The slot must be free, or held by the deployment this one rolls back.
+fn slot_condition(deployment: &Deployment) -> (String, Placeholders) {
+    match &deployment.rollback_info.rollback_triggering_deployment_id {
+        None => (absent(), Placeholders::new()),
+        Some(rolled_back) => (
+            format!("{} OR #holder = :rolledBack", absent()),
+            Placeholders::new()
+                .name("#holder", DEPLOYMENT_ID)
+                .value(":rolledBack", text(rolled_back.as_str())),
+        ),
+    }
+}

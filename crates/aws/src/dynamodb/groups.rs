@@ -1,0 +1,121 @@
+//! Deployment groups: created under an existing application, deleted only when idle.
+
+use super::applications::{APPLICATION, GROUP_COUNT};
+use super::expression::{absent, present, Placeholders};
+use super::failure::{already_exists, not_found};
+use super::item::{json, number, required_deployment_id, required_text, DOCUMENT};
+use super::keys::{self, GROUP_PREFIX};
+use super::schema::SORT_KEY;
+use super::store::DynamoDbStore;
+use gradual_core::deployment::group_key;
+use gradual_core::group::DeploymentGroup;
+use gradual_core::ports::StoreError;
+
+const GROUP: &str = "deployment group";
+
+impl DynamoDbStore {
+    /// Stores the group and counts it on its application, which must exist.
+    pub(super) async fn put_new_group(&self, group: &DeploymentGroup) -> Result<(), StoreError> {
+        let (application, name) = (&group.application_name, &group.deployment_group_name);
+        let writes = vec![
+            self.update_write(
+                &keys::application(application),
+                "SET #groups = #groups + :one",
+                present(),
+                &group_count(),
+            )?,
+            self.put_write(group_item(group)?, Some(absent()), &Placeholders::new())?,
+        ];
+        let operation = format!("creating deployment group {}", group_key(application, name));
+        match self.transact(&operation, writes).await? {
+            Ok(()) => Ok(()),
+            Err(cancelled) if cancelled.failed(0) => Err(not_found(APPLICATION, application)),
+            Err(_) => Err(already_exists(GROUP, group_key(application, name))),
+        }
+    }
+
+    pub(super) async fn put_existing_group(
+        &self,
+        group: &DeploymentGroup,
+    ) -> Result<(), StoreError> {
+        if self.put_if(group_item(group)?, present()).await? {
+            Ok(())
+        } else {
+            let key = group_key(&group.application_name, &group.deployment_group_name);
+            Err(not_found(GROUP, key))
+        }
+    }
+
+    pub(super) async fn read_group(
+        &self,
+        application: &str,
+        name: &str,
+    ) -> Result<Option<DeploymentGroup>, StoreError> {
+        self.read_document(&keys::group(application, name)).await
+    }
+
+    /// The application's group names, in order.
+    pub(super) async fn group_names(&self, application: &str) -> Result<Vec<String>, StoreError> {
+        let partition = keys::application_partition(application);
+        let items = self.query_prefix(&partition, GROUP_PREFIX).await?;
+        let names = items
+            .iter()
+            .map(|item| {
+                let sort = required_text(item, SORT_KEY)?;
+                Ok(sort.strip_prefix(GROUP_PREFIX).unwrap_or(sort).to_owned())
+            })
+            .collect::<Result<_, super::item::ItemError>>()?;
+        Ok(names)
+    }
+
+    /// Deletes the group unless a deployment holds its active slot, and uncounts it.
+    pub(super) async fn remove_group(
+        &self,
+        application: &str,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let none = Placeholders::new();
+        let writes = vec![
+            self.delete_write(&keys::group(application, name), present(), &none)?,
+            self.update_write(
+                &keys::application(application),
+                "SET #groups = #groups - :one",
+                present(),
+                &group_count(),
+            )?,
+            self.check_write(&keys::active_slot(application, name), absent(), &none)?,
+        ];
+        let key = group_key(application, name);
+        match self
+            .transact(&format!("deleting deployment group {key}"), writes)
+            .await?
+        {
+            Ok(()) => Ok(()),
+            Err(cancelled) if cancelled.failed(0) => Err(not_found(GROUP, key)),
+            Err(cancelled) if cancelled.failed(2) => {
+                let user = match cancelled.found(2) {
+                    Some(slot) => format!("active deployment {}", required_deployment_id(slot)?),
+                    None => "an active deployment".to_owned(),
+                };
+                Err(StoreError::InUse {
+                    kind: GROUP,
+                    name: key,
+                    user,
+                })
+            }
+            Err(_) => Err(not_found(APPLICATION, application)),
+        }
+    }
+}
+
+fn group_item(group: &DeploymentGroup) -> Result<super::item::Item, StoreError> {
+    let key = keys::group(&group.application_name, &group.deployment_group_name);
+    Ok(key.with([(DOCUMENT, json(group)?)]))
+}
+
+/// Placeholders for adding or removing one from the application's group count.
+fn group_count() -> Placeholders {
+    Placeholders::new()
+        .name("#groups", GROUP_COUNT)
+        .value(":one", number(1))
+}

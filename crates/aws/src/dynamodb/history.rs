@@ -1,0 +1,70 @@
+//! A deployment's history: each record written once under its key, numbered in the order
+//! records were written so that equal times keep their order.
+
+use super::creation::LAST_SEQUENCE;
+use super::expression::{absent, present, Placeholders};
+use super::failure::not_found;
+use super::item::{json, number, required_count, required_json, Item, DOCUMENT};
+use super::keys::{self, HISTORY_PREFIX};
+use super::store::DynamoDbStore;
+use gradual_core::deployment::DeploymentId;
+use gradual_core::history::HistoryRecord;
+use gradual_core::ports::StoreError;
+
+/// A record's place in the order of writing.
+const SEQUENCE: &str = "sequence";
+
+impl DynamoDbStore {
+    pub(super) async fn put_history_record(
+        &self,
+        id: &DeploymentId,
+        record: &HistoryRecord,
+    ) -> Result<bool, StoreError> {
+        let sequence = self.next_history_number(id).await?;
+        let item = keys::history(id, &record.key)
+            .with([(SEQUENCE, number(sequence)), (DOCUMENT, json(record)?)]);
+        self.put_if(item, absent()).await
+    }
+
+    /// Oldest first: by time, then by order of writing.
+    pub(super) async fn history_records(
+        &self,
+        id: &DeploymentId,
+    ) -> Result<Vec<HistoryRecord>, StoreError> {
+        let items = self
+            .query_prefix(&keys::deployment_partition(id), HISTORY_PREFIX)
+            .await?;
+        let mut numbered = items
+            .iter()
+            .map(numbered_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        numbered
+            .sort_by(|(a_number, a), (b_number, b)| a.at.cmp(&b.at).then(a_number.cmp(b_number)));
+        Ok(numbered.into_iter().map(|(_, record)| record).collect())
+    }
+
+    /// Takes the next number from the deployment's counter, which exists from the
+    /// deployment's creation on. A repeated record leaves its number unused, which is harmless.
+    async fn next_history_number(&self, id: &DeploymentId) -> Result<u64, StoreError> {
+        let placeholders = Placeholders::new()
+            .name("#last", LAST_SEQUENCE)
+            .value(":one", number(1));
+        let counter = self
+            .update_if(
+                &keys::history_sequence(id),
+                "ADD #last :one",
+                present(),
+                &placeholders,
+            )
+            .await?
+            .ok_or_else(|| not_found("deployment", id.as_str()))?;
+        Ok(required_count(&counter, LAST_SEQUENCE)?)
+    }
+}
+
+fn numbered_record(item: &Item) -> Result<(u64, HistoryRecord), StoreError> {
+    Ok((
+        required_count(item, SEQUENCE)?,
+        required_json(item, DOCUMENT)?,
+    ))
+}

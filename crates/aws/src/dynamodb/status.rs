@@ -1,0 +1,168 @@
+//! Conditional status changes: a deployment moves only from the status its caller saw, and
+//! its end frees its group's active slot in the same transaction.
+
+use super::deployment_item::{
+    decode, status, timestamp, COMPLETE_TIME, ERROR_INFORMATION, START_TIME, STATUS,
+};
+use super::expression::Placeholders;
+use super::failure::not_found;
+use super::item::{json, text, DEPLOYMENT_ID};
+use super::keys;
+use super::store::DynamoDbStore;
+use gradual_core::deployment::{Deployment, DeploymentId, DeploymentStatus};
+use gradual_core::ports::{StatusChange, StatusUpdate, StoreError};
+
+const STILL_EXPECTED: &str = "#status = :expected";
+
+impl DynamoDbStore {
+    pub(super) async fn update_status(
+        &self,
+        id: &DeploymentId,
+        change: &StatusChange,
+    ) -> Result<StatusUpdate, StoreError> {
+        change
+            .expected
+            .check_transition(change.next)
+            .map_err(|source| StoreError::IllegalTransition {
+                id: id.clone(),
+                source,
+            })?;
+        let update = StatusWrite::new(change)?;
+        let applied = if change.next.is_terminal() {
+            self.end(id, change, &update).await?
+        } else {
+            self.update_if(
+                &keys::deployment(id),
+                &update.expression,
+                STILL_EXPECTED.to_owned(),
+                &update.placeholders,
+            )
+            .await?
+            .map(|item| decode(&item))
+            .transpose()?
+        };
+        match applied {
+            Some(deployment) => Ok(StatusUpdate {
+                deployment,
+                changed: true,
+            }),
+            None => {
+                let current = self.existing_deployment(id).await?;
+                not_applied(id, change, current)
+            }
+        }
+    }
+
+    /// Applies a terminal status, releasing the slot if this deployment still holds it (a
+    /// rollback may have taken it over). `None` when the status was not `expected`.
+    async fn end(
+        &self,
+        id: &DeploymentId,
+        change: &StatusChange,
+        update: &StatusWrite,
+    ) -> Result<Option<Deployment>, StoreError> {
+        let current = self.existing_deployment(id).await?;
+        if current.status != change.expected {
+            return Ok(None);
+        }
+        let key = keys::deployment(id);
+        let slot = keys::active_slot(&current.application_name, &current.deployment_group_name);
+        let holder = Placeholders::new()
+            .name("#holder", DEPLOYMENT_ID)
+            .value(":self", text(id.as_str()));
+        let writes = vec![
+            self.update_write(
+                &key,
+                &update.expression,
+                STILL_EXPECTED.to_owned(),
+                &update.placeholders,
+            )?,
+            self.delete_write(&slot, "#holder = :self".to_owned(), &holder)?,
+        ];
+        let operation = format!("ending deployment {id} as {}", change.next);
+        match self.transact(&operation, writes).await? {
+            Ok(()) => {}
+            Err(cancelled) if cancelled.failed(0) => return Ok(None),
+            Err(_) => {
+                // The slot is not this deployment's any more, and never will be again.
+                let updated = self
+                    .update_if(
+                        &key,
+                        &update.expression,
+                        STILL_EXPECTED.to_owned(),
+                        &update.placeholders,
+                    )
+                    .await?;
+                if updated.is_none() {
+                    return Ok(None);
+                }
+            }
+        }
+        self.existing_deployment(id).await.map(Some)
+    }
+
+    async fn existing_deployment(&self, id: &DeploymentId) -> Result<Deployment, StoreError> {
+        self.read_deployment(id)
+            .await?
+            .ok_or_else(|| not_found("deployment", id.as_str()))
+    }
+}
+
+/// The answer when the deployment was not in the expected status: nothing to do if it is
+/// already where the caller wants it (a replayed step), else it was changed by someone else.
+fn not_applied(
+    id: &DeploymentId,
+    change: &StatusChange,
+    current: Deployment,
+) -> Result<StatusUpdate, StoreError> {
+    if current.status == change.next {
+        Ok(StatusUpdate {
+            deployment: current,
+            changed: false,
+        })
+    } else {
+        Err(StoreError::StaleStatus {
+            id: id.clone(),
+            expected: change.expected,
+            actual: current.status,
+        })
+    }
+}
+
+/// The update expression of a status change and its placeholders (`:expected` included, for
+/// the condition).
+struct StatusWrite {
+    expression: String,
+    placeholders: Placeholders,
+}
+
+impl StatusWrite {
+    fn new(change: &StatusChange) -> Result<StatusWrite, StoreError> {
+        let mut assignments = vec!["#status = :next"];
+        let mut placeholders = Placeholders::new()
+            .name("#status", STATUS)
+            .value(":expected", status(change.expected))
+            .value(":next", status(change.next));
+        if let Some(error) = &change.error_information {
+            assignments.push("#error = :error");
+            placeholders = placeholders
+                .name("#error", ERROR_INFORMATION)
+                .value(":error", json(error)?);
+        }
+        let at = timestamp(change.at)?;
+        if change.next.is_terminal() {
+            assignments.push("#complete = :at");
+            placeholders = placeholders
+                .name("#complete", COMPLETE_TIME)
+                .value(":at", at);
+        } else if change.next == DeploymentStatus::InProgress {
+            // Baking and Ready return to InProgress: only the first start counts.
+            assignments.push("#start = if_not_exists(#start, :at)");
+            placeholders = placeholders.name("#start", START_TIME).value(":at", at);
+        }
+        Ok(StatusWrite {
+            expression: format!("SET {}", assignments.join(", ")),
+            placeholders,
+        })
+    }
+}

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use gradual_local::asl::{
@@ -14,6 +15,7 @@ pub struct World {
     pub clock: VirtualClock,
     pub functions: FunctionRegistry,
     pub executor: Executor,
+    runs: AtomicUsize,
 }
 
 /// A world whose clock jumps ahead whenever everything is idle.
@@ -34,6 +36,7 @@ fn build(clock: VirtualClock) -> World {
         clock,
         functions,
         executor,
+        runs: AtomicUsize::new(0),
     }
 }
 
@@ -51,9 +54,15 @@ pub fn single_state(state: Value) -> Value {
 }
 
 impl World {
+    /// Starts an execution named `test-run`, then `test-run-2`, `test-run-3`, …
     pub fn start(&self, definition: &Value, input: Value) -> String {
+        let run = self.runs.fetch_add(1, Ordering::SeqCst) + 1;
+        let name = match run {
+            1 => "test-run".to_owned(),
+            n => format!("test-run-{n}"),
+        };
         self.executor
-            .start_execution(machine(definition), "test-run", input)
+            .start_execution(machine(definition), &name, input)
             .expect("the execution starts")
     }
 

@@ -1,1 +1,4 @@
 //! Adapters of the domain ports, one module per AWS service.
+
+pub mod alb;
+pub mod lambda_alias;

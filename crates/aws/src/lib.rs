@@ -2,3 +2,6 @@
 
 pub mod alb;
 pub mod lambda_alias;
+pub mod lambda_invoke;
+pub mod sns;
+pub mod step_functions;

@@ -1,0 +1,57 @@
+//! The SNS adapter of the notifier port: publishes trigger messages to their topics.
+
+pub mod notifications;
+
+use async_trait::async_trait;
+use aws_sdk_sns::error::DisplayErrorContext;
+use aws_sdk_sns::types::MessageAttributeValue;
+use gradual_core::ports::{Notification, Notifier, NotifyError};
+
+/// The message attribute that carries the trigger event name, so subscribers can filter on it.
+pub const EVENT_NAME_ATTRIBUTE: &str = "eventName";
+
+/// Publishes notifications with SNS `Publish`.
+#[derive(Debug, Clone)]
+pub struct SnsNotifier {
+    client: aws_sdk_sns::Client,
+}
+
+impl SnsNotifier {
+    pub fn new(client: aws_sdk_sns::Client) -> Self {
+        Self { client }
+    }
+}
+
+#[async_trait]
+impl Notifier for SnsNotifier {
+    async fn publish(&self, notification: &Notification) -> Result<(), NotifyError> {
+        let failure = |reason: String| NotifyError {
+            topic_arn: notification.topic_arn.clone(),
+            reason,
+        };
+        let event_name = MessageAttributeValue::builder()
+            .data_type("String")
+            .string_value(&notification.event_name)
+            .build()
+            .map_err(|error| {
+                failure(format!("invalid {EVENT_NAME_ATTRIBUTE} attribute: {error}"))
+            })?;
+        let published = self
+            .client
+            .publish()
+            .topic_arn(&notification.topic_arn)
+            .subject(&notification.subject)
+            .message(&notification.message)
+            .message_attributes(EVENT_NAME_ATTRIBUTE, event_name)
+            .send()
+            .await
+            .map_err(|error| failure(DisplayErrorContext(&error).to_string()))?;
+        tracing::debug!(
+            topic_arn = %notification.topic_arn,
+            event_name = %notification.event_name,
+            message_id = published.message_id().unwrap_or_default(),
+            "published notification"
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,298 @@
+//! The Step Functions adapter of the workflow port: starts deployment executions and resumes
+//! the tasks that wait for a token.
+
+use async_trait::async_trait;
+use aws_sdk_sfn::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
+use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
+use gradual_core::ports::{Workflow, WorkflowError};
+use std::fmt::Debug;
+use thiserror::Error;
+
+/// SendTaskFailure refuses longer `error` and `cause` fields (counted in characters).
+const ERROR_LIMIT: usize = 256;
+const CAUSE_LIMIT: usize = 32_768;
+/// How much of a task token may appear in logs and errors: tokens are credentials.
+const TOKEN_PREFIX_LENGTH: usize = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "{arn:?} is not a state machine ARN \
+     (expected arn:<partition>:states:<region>:<account>:stateMachine:<name>)"
+)]
+pub struct StateMachineArnError {
+    pub arn: String,
+}
+
+/// Runs the deployment workflow as executions of one state machine.
+#[derive(Debug, Clone)]
+pub struct StepFunctionsWorkflow {
+    client: aws_sdk_sfn::Client,
+    state_machine_arn: String,
+    /// `arn:<partition>:states:<region>:<account>:execution:<machine>:`, to which an
+    /// execution's name is appended to make its ARN.
+    execution_arn_prefix: String,
+}
+
+impl StepFunctionsWorkflow {
+    pub fn new(
+        client: aws_sdk_sfn::Client,
+        state_machine_arn: impl Into<String>,
+    ) -> Result<Self, StateMachineArnError> {
+        let state_machine_arn = state_machine_arn.into();
+        let execution_arn_prefix =
+            execution_arn_prefix(&state_machine_arn).ok_or_else(|| StateMachineArnError {
+                arn: state_machine_arn.clone(),
+            })?;
+        Ok(Self {
+            client,
+            state_machine_arn,
+            execution_arn_prefix,
+        })
+    }
+
+    pub fn state_machine_arn(&self) -> &str {
+        &self.state_machine_arn
+    }
+
+    /// The ARN Step Functions gives the execution of this state machine named `name`.
+    pub fn execution_arn(&self, name: &str) -> String {
+        format!("{}{name}", self.execution_arn_prefix)
+    }
+
+    /// Step Functions refuses a second start with the same name once the first has finished,
+    /// or whatever its state if the input differs. Only the former is a harmless repeat.
+    async fn existing_execution(
+        &self,
+        name: &str,
+        input: &serde_json::Value,
+    ) -> Result<String, WorkflowError> {
+        let execution_arn = self.execution_arn(name);
+        let existing = self
+            .client
+            .describe_execution()
+            .execution_arn(&execution_arn)
+            .send()
+            .await
+            .map_err(|error| {
+                WorkflowError::Backend(format!(
+                    "execution {execution_arn} already exists and could not be described: {}",
+                    DisplayErrorContext(&error)
+                ))
+            })?;
+        let existing_input = existing
+            .input()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok());
+        if existing_input.as_ref() != Some(input) {
+            return Err(WorkflowError::Backend(format!(
+                "execution {execution_arn} already exists with a different input"
+            )));
+        }
+        tracing::info!(%execution_arn, "execution already started with the same input");
+        Ok(execution_arn)
+    }
+}
+
+#[async_trait]
+impl Workflow for StepFunctionsWorkflow {
+    async fn start(&self, name: &str, input: &serde_json::Value) -> Result<String, WorkflowError> {
+        let started = self
+            .client
+            .start_execution()
+            .state_machine_arn(&self.state_machine_arn)
+            .name(name)
+            .input(input.to_string())
+            .send()
+            .await;
+        match started {
+            Ok(started) => {
+                tracing::info!(execution_arn = started.execution_arn(), "started execution");
+                Ok(started.execution_arn().to_owned())
+            }
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|error| error.is_execution_already_exists()) =>
+            {
+                self.existing_execution(name, input).await
+            }
+            Err(error) => Err(WorkflowError::Backend(format!(
+                "could not start execution {name} of {}: {}",
+                self.state_machine_arn,
+                DisplayErrorContext(&error)
+            ))),
+        }
+    }
+
+    async fn send_task_success(
+        &self,
+        task_token: &str,
+        output: &serde_json::Value,
+    ) -> Result<(), WorkflowError> {
+        let sent = self
+            .client
+            .send_task_success()
+            .task_token(task_token)
+            .output(output.to_string())
+            .send()
+            .await;
+        settled("SendTaskSuccess", task_token, sent)
+    }
+
+    async fn send_task_failure(
+        &self,
+        task_token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), WorkflowError> {
+        let sent = self
+            .client
+            .send_task_failure()
+            .task_token(task_token)
+            .error(at_most(error, ERROR_LIMIT))
+            .cause(at_most(cause, CAUSE_LIMIT))
+            .send()
+            .await;
+        settled("SendTaskFailure", task_token, sent)
+    }
+}
+
+/// The outcome of a task report, with the errors that mean "no task waits for this token"
+/// told apart from the service failing.
+fn settled<Output, ServiceError, Response>(
+    action: &str,
+    task_token: &str,
+    sent: Result<Output, SdkError<ServiceError, Response>>,
+) -> Result<(), WorkflowError>
+where
+    ServiceError: TaskReportError,
+    Response: Debug,
+{
+    let task = token_prefix(task_token);
+    let error = match sent {
+        Ok(_) => {
+            tracing::info!(%task, action, "reported task result");
+            return Ok(());
+        }
+        Err(error) => error,
+    };
+    let gone = error.as_service_error().and_then(|service_error| {
+        let code = service_error.task_gone_code()?;
+        Some((code, service_error.message().unwrap_or("no message")))
+    });
+    match gone {
+        Some((code, message)) => {
+            tracing::warn!(%task, action, code, "the task no longer waits");
+            Err(WorkflowError::TaskGone(format!(
+                "{action} for task {task}: {code}: {message}"
+            )))
+        }
+        None => Err(WorkflowError::Backend(format!(
+            "{action} for task {task} failed: {}",
+            DisplayErrorContext(&error)
+        ))),
+    }
+}
+
+/// The errors of the task reports, which share the ones meaning "no task waits for this token".
+trait TaskReportError: ProvideErrorMetadata + std::error::Error + 'static {
+    /// The error's name when it means the task no longer waits.
+    fn task_gone_code(&self) -> Option<&'static str>;
+}
+
+macro_rules! task_report_error {
+    ($($error:ty),+) => {$(
+        impl TaskReportError for $error {
+            fn task_gone_code(&self) -> Option<&'static str> {
+                match self {
+                    Self::TaskDoesNotExist(_) => Some("TaskDoesNotExist"),
+                    Self::TaskTimedOut(_) => Some("TaskTimedOut"),
+                    Self::InvalidToken(_) => Some("InvalidToken"),
+                    _ => None,
+                }
+            }
+        }
+    )+};
+}
+
+task_report_error!(SendTaskSuccessError, SendTaskFailureError);
+
+/// `arn:<partition>:states:<region>:<account>:execution:<machine>:` for a state machine ARN,
+/// with or without a version or alias qualifier.
+fn execution_arn_prefix(state_machine_arn: &str) -> Option<String> {
+    let parts: Vec<&str> = state_machine_arn.split(':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "states", region, account, "stateMachine", machine, qualifier @ ..]
+            if qualifier.len() <= 1
+                && [partition, region, account, machine]
+                    .iter()
+                    .all(|part| !part.is_empty()) =>
+        {
+            Some(format!(
+                "arn:{partition}:states:{region}:{account}:execution:{machine}:"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Enough of a token to tell tasks apart in logs, never the whole credential.
+fn token_prefix(task_token: &str) -> String {
+    let prefix: String = task_token.chars().take(TOKEN_PREFIX_LENGTH).collect();
+    format!("{prefix}…")
+}
+
+fn at_most(text: &str, limit: usize) -> &str {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn execution_arn_prefix_keeps_partition_region_account_and_machine() {
+        assert_eq!(
+            execution_arn_prefix("arn:aws-cn:states:cn-north-1:111122223333:stateMachine:deploy")
+                .as_deref(),
+            Some("arn:aws-cn:states:cn-north-1:111122223333:execution:deploy:")
+        );
+    }
+
+    #[test]
+    fn execution_arn_prefix_drops_a_version_qualifier() {
+        assert_eq!(
+            execution_arn_prefix("arn:aws:states:us-east-1:111122223333:stateMachine:deploy:7")
+                .as_deref(),
+            Some("arn:aws:states:us-east-1:111122223333:execution:deploy:")
+        );
+    }
+
+    #[test]
+    fn execution_arn_prefix_refuses_other_arns() {
+        for arn in [
+            "arn:aws:states:us-east-1:111122223333:activity:deploy",
+            "arn:aws:lambda:us-east-1:111122223333:function:deploy",
+            "arn:aws:states:us-east-1:111122223333:stateMachine:",
+            "arn:aws:states:us-east-1:111122223333:stateMachine:deploy:1:2",
+            "deploy",
+        ] {
+            assert_eq!(execution_arn_prefix(arn), None, "{arn}");
+        }
+    }
+
+    #[test]
+    fn token_prefix_shows_only_the_start_of_the_token() {
+        let token = "AQCEAAAAKgAAAAMAAAAAAAAAAeFV5z3lGh";
+        assert_eq!(token_prefix(token), "AQCEAAAAKgAA…");
+    }
+
+    #[test]
+    fn at_most_cuts_on_character_boundaries() {
+        assert_eq!(at_most("ééé", 2), "éé");
+        assert_eq!(at_most("short", 10), "short");
+    }
+}

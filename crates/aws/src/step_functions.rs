@@ -2,7 +2,7 @@
 //! the tasks that wait for a token.
 
 use async_trait::async_trait;
-use aws_sdk_sfn::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sfn::error::{DisplayErrorContext, SdkError};
 use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
 use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
 use gradual_core::ports::{Workflow, WorkflowError};
@@ -176,26 +176,28 @@ where
         }
         Err(error) => error,
     };
-    let gone = error.as_service_error().and_then(|service_error| {
-        let code = service_error.task_gone_code()?;
-        Some((code, service_error.message().unwrap_or("no message")))
-    });
+    let gone = error
+        .as_service_error()
+        .and_then(|service_error| Some((service_error.task_gone_code()?, service_error)));
+    // Service messages may quote the token; only its prefix may leave this function.
+    let hide_token = |text: String| text.replace(task_token, &task);
     match gone {
-        Some((code, message)) => {
+        Some((code, service_error)) => {
             tracing::warn!(%task, action, code, "the task no longer waits");
-            Err(WorkflowError::TaskGone(format!(
-                "{action} for task {task}: {code}: {message}"
-            )))
+            // The error's display is its name and the service's message.
+            Err(WorkflowError::TaskGone(hide_token(format!(
+                "{action} for task {task}: {service_error}"
+            ))))
         }
-        None => Err(WorkflowError::Backend(format!(
+        None => Err(WorkflowError::Backend(hide_token(format!(
             "{action} for task {task} failed: {}",
             DisplayErrorContext(&error)
-        ))),
+        )))),
     }
 }
 
 /// The errors of the task reports, which share the ones meaning "no task waits for this token".
-trait TaskReportError: ProvideErrorMetadata + std::error::Error + 'static {
+trait TaskReportError: std::error::Error + 'static {
     /// The error's name when it means the task no longer waits.
     fn task_gone_code(&self) -> Option<&'static str>;
 }

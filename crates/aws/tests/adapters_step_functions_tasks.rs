@@ -122,7 +122,11 @@ async fn success_for_a_task_that_no_longer_waits_is_task_gone() {
             SendTaskSuccessError::TaskTimedOut(TaskTimedOut::builder().build())
         }),
         ("InvalidToken", || {
-            SendTaskSuccessError::InvalidToken(InvalidToken::builder().build())
+            SendTaskSuccessError::InvalidToken(
+                InvalidToken::builder()
+                    .message(format!("Invalid token: {TOKEN}"))
+                    .build(),
+            )
         }),
     ];
     for (code, answer) in cases {
@@ -161,7 +165,11 @@ async fn other_refusals_are_backend_failures() {
     })
     .await;
     let failure = failure_answered_with(|| {
-        SendTaskFailureError::KmsThrottlingException(KmsThrottlingException::builder().build())
+        SendTaskFailureError::KmsThrottlingException(
+            KmsThrottlingException::builder()
+                .message(format!("throttled while decrypting for {TOKEN}"))
+                .build(),
+        )
     })
     .await;
 

@@ -28,7 +28,12 @@ async fn check(world: &World, operator: &str, variable: Value, operand: Value, e
     );
     let by_path = json!({"Variable": "$.v", format!("{operator}Path"): "$.other"});
     assert_eq!(
-        decide(world, by_path, json!({"v": variable.clone(), "other": operand.clone()})).await,
+        decide(
+            world,
+            by_path,
+            json!({"v": variable.clone(), "other": operand.clone()})
+        )
+        .await,
         expected,
         "{operator}Path {variable} {operand}"
     );
@@ -136,9 +141,17 @@ async fn type_tests() {
     ];
     for (operator, variable, expected) in cases {
         let asserted = json!({"Variable": "$.v", operator: true});
-        assert_eq!(decide(&world, asserted, json!({"v": variable.clone()})).await, expected, "{operator} {variable}");
+        assert_eq!(
+            decide(&world, asserted, json!({"v": variable.clone()})).await,
+            expected,
+            "{operator} {variable}"
+        );
         let denied = json!({"Variable": "$.v", operator: false});
-        assert_eq!(decide(&world, denied, json!({"v": variable.clone()})).await, !expected, "{operator}: false {variable}");
+        assert_eq!(
+            decide(&world, denied, json!({"v": variable.clone()})).await,
+            !expected,
+            "{operator}: false {variable}"
+        );
     }
 }
 
@@ -183,7 +196,9 @@ async fn the_first_matching_rule_wins_and_choice_keeps_its_input() {
         "First": {"Type": "Pass", "End": true},
         "Second": {"Type": "Fail", "Error": "WrongBranch"}
     }});
-    let output = world.output(&definition, json!({"data": {"n": 5, "payload": {"p": 1}}})).await;
+    let output = world
+        .output(&definition, json!({"data": {"n": 5, "payload": {"p": 1}}}))
+        .await;
     assert_eq!(output, json!({"p": 1}));
 }
 

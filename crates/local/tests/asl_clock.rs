@@ -28,14 +28,19 @@ async fn a_manual_clock_stands_still_until_advanced() {
 #[tokio::test]
 async fn zero_length_sleeps_complete_at_once_even_when_manual() {
     let clock = VirtualClock::manual();
-    timeout(SHORT, clock.sleep(Duration::ZERO)).await.expect("no wait");
+    timeout(SHORT, clock.sleep(Duration::ZERO))
+        .await
+        .expect("no wait");
 }
 
 #[tokio::test]
 async fn an_idle_world_jumps_as_soon_as_a_sleep_is_registered() {
     let clock = VirtualClock::auto_advancing();
     let sleep = clock.sleep(Duration::from_secs(300));
-    assert_eq!(clock.now() - VirtualClock::DEFAULT_START, time::Duration::seconds(300));
+    assert_eq!(
+        clock.now() - VirtualClock::DEFAULT_START,
+        time::Duration::seconds(300)
+    );
     drop(timeout(SHORT, sleep).await.expect("already woken"));
 }
 
@@ -48,10 +53,16 @@ async fn auto_advance_jumps_to_the_earliest_deadline_when_idle() {
     let early = clock.sleep(Duration::from_secs(60));
     drop(setting_up);
     let woken = early.await;
-    assert_eq!(clock.now() - VirtualClock::DEFAULT_START, time::Duration::seconds(60));
+    assert_eq!(
+        clock.now() - VirtualClock::DEFAULT_START,
+        time::Duration::seconds(60)
+    );
     drop(woken);
     drop(late.await);
-    assert_eq!(clock.now() - VirtualClock::DEFAULT_START, time::Duration::seconds(300));
+    assert_eq!(
+        clock.now() - VirtualClock::DEFAULT_START,
+        time::Duration::seconds(300)
+    );
 }
 
 #[tokio::test]
@@ -64,7 +75,10 @@ async fn a_held_guard_keeps_time_still() {
     assert_eq!(clock.now(), VirtualClock::DEFAULT_START);
     drop(hold);
     drop(timeout(SHORT, sleep).await.expect("time moves once idle"));
-    assert_eq!(clock.now() - VirtualClock::DEFAULT_START, time::Duration::seconds(60));
+    assert_eq!(
+        clock.now() - VirtualClock::DEFAULT_START,
+        time::Duration::seconds(60)
+    );
 }
 
 #[tokio::test]
@@ -78,10 +92,20 @@ async fn a_woken_sleeper_is_busy_until_it_drops_its_guard() {
     let woken = first.await;
     assert_eq!(clock.busy(), 1);
     assert!(timeout(SHORT, &mut second).await.is_err());
-    assert_eq!(clock.now() - VirtualClock::DEFAULT_START, time::Duration::seconds(10));
+    assert_eq!(
+        clock.now() - VirtualClock::DEFAULT_START,
+        time::Duration::seconds(10)
+    );
     drop(woken);
-    drop(timeout(SHORT, second).await.expect("moves on once the first is done"));
-    assert_eq!(clock.now() - VirtualClock::DEFAULT_START, time::Duration::seconds(20));
+    drop(
+        timeout(SHORT, second)
+            .await
+            .expect("moves on once the first is done"),
+    );
+    assert_eq!(
+        clock.now() - VirtualClock::DEFAULT_START,
+        time::Duration::seconds(20)
+    );
 }
 
 #[tokio::test]
@@ -107,7 +131,10 @@ async fn advance_stops_at_each_deadline_on_the_way() {
         .map(|at| (*at - VirtualClock::DEFAULT_START).whole_seconds())
         .collect();
     assert_eq!(offsets, vec![10, 20, 30]);
-    assert_eq!(clock.now() - VirtualClock::DEFAULT_START, time::Duration::seconds(60));
+    assert_eq!(
+        clock.now() - VirtualClock::DEFAULT_START,
+        time::Duration::seconds(60)
+    );
 }
 
 #[tokio::test]

@@ -27,7 +27,9 @@ fn an_unknown_state_type_is_named_with_its_place() {
 #[test]
 fn unknown_and_unsupported_fields_are_told_apart() {
     assert_eq!(
-        refusal(single_state(json!({"Type": "Pass", "End": true, "Colour": "red"}))),
+        refusal(single_state(
+            json!({"Type": "Pass", "End": true, "Colour": "red"})
+        )),
         "States.S: unknown field \"Colour\""
     );
     let bake = json!({"StartAt": "Bake", "States": {"Bake": {
@@ -149,7 +151,10 @@ fn an_unsupported_intrinsic_is_named() {
     let malformed = single_state(json!({
         "Type": "Pass", "Parameters": {"v.$": "States.Format('{}', $.a"}, "End": true
     }));
-    assert!(matches!(load(&malformed), Err(LoadError::InvalidIntrinsic { .. })));
+    assert!(matches!(
+        load(&malformed),
+        Err(LoadError::InvalidIntrinsic { .. })
+    ));
 }
 
 #[test]
@@ -162,17 +167,23 @@ fn transitions_must_land_on_existing_states() {
         "States.A.Next: refers to state \"Nowhere\", which does not exist here"
     );
     let bad_start = json!({"StartAt": "Z", "States": {"A": {"Type": "Pass", "End": true}}});
-    assert!(matches!(load(&bad_start), Err(LoadError::MissingTransitionTarget { at, .. }) if at == "StartAt"));
+    assert!(
+        matches!(load(&bad_start), Err(LoadError::MissingTransitionTarget { at, .. }) if at == "StartAt")
+    );
     let bad_catch = single_state(json!({
         "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
         "Parameters": {"FunctionName": "f"}, "End": true,
         "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handler"}]
     }));
-    assert!(matches!(load(&bad_catch), Err(LoadError::MissingTransitionTarget { at, .. }) if at == "States.S.Catch[0].Next"));
+    assert!(
+        matches!(load(&bad_catch), Err(LoadError::MissingTransitionTarget { at, .. }) if at == "States.S.Catch[0].Next")
+    );
     let bad_default = single_state(json!({
         "Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "S"}], "Default": "Gone"
     }));
-    assert!(matches!(load(&bad_default), Err(LoadError::MissingTransitionTarget { at, .. }) if at == "States.S.Default"));
+    assert!(
+        matches!(load(&bad_default), Err(LoadError::MissingTransitionTarget { at, .. }) if at == "States.S.Default")
+    );
 }
 
 #[test]
@@ -195,25 +206,39 @@ fn unreachable_and_duplicate_states_are_refused() {
         "A": {"Type": "Pass", "End": true},
         "B": {"Type": "Pass", "End": true}
     }});
-    assert_eq!(refusal(unreachable), "States.B: state is not reachable from StartAt");
+    assert_eq!(
+        refusal(unreachable),
+        "States.B: state is not reachable from StartAt"
+    );
     let duplicate = json!({"StartAt": "P", "States": {
         "P": {"Type": "Parallel", "End": true, "Branches": [
             {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}
         ]}
     }});
-    assert!(matches!(load(&duplicate), Err(LoadError::DuplicateStateName { name, .. }) if name == "P"));
+    assert!(
+        matches!(load(&duplicate), Err(LoadError::DuplicateStateName { name, .. }) if name == "P")
+    );
 }
 
 #[test]
 fn terminal_rules_are_enforced() {
     let both = single_state(json!({"Type": "Pass", "Next": "S", "End": true}));
-    assert_eq!(refusal(both), "States.S: a state cannot have both Next and End");
+    assert_eq!(
+        refusal(both),
+        "States.S: a state cannot have both Next and End"
+    );
     let neither = single_state(json!({"Type": "Pass"}));
-    assert_eq!(refusal(neither), "States.S: a state needs either Next or \"End\": true");
+    assert_eq!(
+        refusal(neither),
+        "States.S: a state needs either Next or \"End\": true"
+    );
     let choice_with_end = single_state(json!({
         "Type": "Choice", "End": true, "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "S"}]
     }));
-    assert_eq!(refusal(choice_with_end), "States.S: a Choice state cannot have Next or End");
+    assert_eq!(
+        refusal(choice_with_end),
+        "States.S: a Choice state cannot have Next or End"
+    );
     let succeed_with_next = single_state(json!({"Type": "Succeed", "Next": "S"}));
     assert!(load(&succeed_with_next).is_err());
 }
@@ -229,8 +254,14 @@ fn required_fields_are_named() {
         "StateMachine: required field \"StartAt\" is missing"
     );
     assert!(load(&single_state(json!({"Type": "Wait", "End": true}))).is_err());
-    assert!(load(&single_state(json!({"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}))).is_err());
-    assert!(load(&single_state(json!({"Type": "Parallel", "Branches": [], "End": true}))).is_err());
+    assert!(load(&single_state(
+        json!({"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true})
+    ))
+    .is_err());
+    assert!(load(&single_state(
+        json!({"Type": "Parallel", "Branches": [], "End": true})
+    ))
+    .is_err());
 }
 
 #[test]
@@ -283,7 +314,9 @@ fn map_modes_and_selectors_are_checked() {
     let mut distributed = processor.clone();
     distributed["ProcessorConfig"] = json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"});
     assert!(matches!(
-        load(&single_state(json!({"Type": "Map", "ItemProcessor": distributed, "End": true}))),
+        load(&single_state(
+            json!({"Type": "Map", "ItemProcessor": distributed, "End": true})
+        )),
         Err(LoadError::UnsupportedField { .. })
     ));
     let both_selectors = single_state(json!({
@@ -303,14 +336,16 @@ fn map_modes_and_selectors_are_checked() {
 
 #[test]
 fn paths_are_checked_where_they_are_declared() {
-    let wildcard_result_path = single_state(json!({"Type": "Pass", "ResultPath": "$.a[*]", "End": true}));
+    let wildcard_result_path =
+        single_state(json!({"Type": "Pass", "ResultPath": "$.a[*]", "End": true}));
     assert!(matches!(
         load(&wildcard_result_path),
         Err(LoadError::InvalidPath { at, .. }) if at == "States.S.ResultPath"
     ));
     let filter = single_state(json!({"Type": "Pass", "InputPath": "$.a[?(@.b)]", "End": true}));
     assert!(matches!(load(&filter), Err(LoadError::InvalidPath { .. })));
-    let not_a_path = single_state(json!({"Type": "Pass", "Parameters": {"a.$": "plain text"}, "End": true}));
+    let not_a_path =
+        single_state(json!({"Type": "Pass", "Parameters": {"a.$": "plain text"}, "End": true}));
     assert!(load(&not_a_path).is_err());
 }
 

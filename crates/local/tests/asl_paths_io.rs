@@ -9,10 +9,13 @@ use serde_json::{json, Value};
 const ADD_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:Add";
 
 fn register_add(world: &asl_support::World) {
-    world.functions.register_fn("Add", |input: Value| async move {
-        let sum = input["val1"].as_i64().unwrap_or_default() + input["val2"].as_i64().unwrap_or_default();
-        Ok(json!(sum))
-    });
+    world
+        .functions
+        .register_fn("Add", |input: Value| async move {
+            let sum = input["val1"].as_i64().unwrap_or_default()
+                + input["val2"].as_i64().unwrap_or_default();
+            Ok(json!(sum))
+        });
 }
 
 #[tokio::test]
@@ -46,13 +49,17 @@ async fn outputpath_selects_part_of_the_merged_result() {
 async fn resultpath_replaces_existing_fields_and_creates_missing_ones() {
     let world = world();
     let input = json!({"master": {"detail": [1, 2, 3]}});
-    let replace = single_state(json!({"Type": "Pass", "Result": 6, "ResultPath": "$.master.detail", "End": true}));
+    let replace = single_state(
+        json!({"Type": "Pass", "Result": 6, "ResultPath": "$.master.detail", "End": true}),
+    );
     assert_eq!(
         world.output(&replace, input.clone()).await,
         json!({"master": {"detail": 6}})
     );
     let world = asl_support::world();
-    let create = single_state(json!({"Type": "Pass", "Result": 6, "ResultPath": "$.master.result.sum", "End": true}));
+    let create = single_state(
+        json!({"Type": "Pass", "Result": 6, "ResultPath": "$.master.result.sum", "End": true}),
+    );
     assert_eq!(
         world.output(&create, input).await,
         json!({"master": {"detail": [1, 2, 3], "result": {"sum": 6}}})
@@ -83,8 +90,12 @@ async fn null_paths_give_empty_objects_or_keep_the_input() {
     let null_output = single_state(json!({"Type": "Pass", "OutputPath": null, "End": true}));
     assert_eq!(world.output(&null_output, json!({"a": 1})).await, json!({}));
     let world = asl_support::world();
-    let null_result = single_state(json!({"Type": "Pass", "Result": "ignored", "ResultPath": null, "End": true}));
-    assert_eq!(world.output(&null_result, json!({"a": 1})).await, json!({"a": 1}));
+    let null_result =
+        single_state(json!({"Type": "Pass", "Result": "ignored", "ResultPath": null, "End": true}));
+    assert_eq!(
+        world.output(&null_result, json!({"a": 1})).await,
+        json!({"a": 1})
+    );
 }
 
 #[tokio::test]
@@ -100,7 +111,8 @@ async fn parameters_build_the_effective_input_from_paths_and_literals() {
         },
         "End": true
     }));
-    let input = json!({"order": {"vals": [0, 10, 20, 30, 40, 50], "items": [{"id": "a"}, {"id": "b"}]}});
+    let input =
+        json!({"order": {"vals": [0, 10, 20, 30, 40, 50], "items": [{"id": "a"}, {"id": "b"}]}});
     assert_eq!(
         world.output(&definition, input).await,
         json!({"flagged": true, "parts": {"first": 0, "last3": [30, 40, 50]}, "ids": ["a", "b"]})
@@ -182,7 +194,8 @@ async fn a_missing_inputpath_is_a_runtime_error_that_catch_cannot_handle() {
 #[tokio::test]
 async fn a_resultpath_that_cannot_be_applied_is_a_resultpathmatchfailure() {
     let world = world();
-    let definition = single_state(json!({"Type": "Pass", "Result": 1, "ResultPath": "$.a.b", "End": true}));
+    let definition =
+        single_state(json!({"Type": "Pass", "Result": 1, "ResultPath": "$.a.b", "End": true}));
     let outcome = world.run(&definition, json!({"a": "text"})).await;
     assert_eq!(error_of(&outcome), "States.ResultPathMatchFailure");
 }
@@ -198,19 +211,27 @@ async fn a_missing_parameter_path_is_a_parameterpathfailure_that_can_be_caught()
     }});
     let output = world.output(&definition, json!({"x": 1})).await;
     assert_eq!(output["x"], json!(1));
-    assert_eq!(output["error"]["Error"], json!("States.ParameterPathFailure"));
-    assert!(output["error"]["Cause"].as_str().unwrap().contains("$.nope"));
+    assert_eq!(
+        output["error"]["Error"],
+        json!("States.ParameterPathFailure")
+    );
+    assert!(output["error"]["Cause"]
+        .as_str()
+        .unwrap()
+        .contains("$.nope"));
 }
 
 #[tokio::test]
 async fn handlers_receive_the_rendered_parameters() {
     let world = world();
-    world.functions.register_fn("Echo", |input: Value| async move {
-        if input.get("fail").is_some() {
-            return Err(FunctionError::new("Unexpected", "asked to fail"));
-        }
-        Ok(input)
-    });
+    world
+        .functions
+        .register_fn("Echo", |input: Value| async move {
+            if input.get("fail").is_some() {
+                return Err(FunctionError::new("Unexpected", "asked to fail"));
+            }
+            Ok(input)
+        });
     let definition = single_state(json!({
         "Type": "Task",
         "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Echo",

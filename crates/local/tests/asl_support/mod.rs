@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use gradual_local::asl::{
-    Clock, ExecutionOutcome, Executor, FunctionRegistry, HistoryEvent, HistoryEventType,
-    LoadError, StateMachine, VirtualClock,
+    Clock, ExecutionOutcome, Executor, FunctionRegistry, HistoryEvent, HistoryEventType, LoadError,
+    StateMachine, VirtualClock,
 };
 use serde_json::Value;
 

@@ -1,0 +1,87 @@
+//! A fresh table on the shared emulator for each test, and ways to look at what it holds.
+
+use aws_sdk_dynamodb::types::Select;
+use aws_sdk_dynamodb::Client;
+use gradual_aws::dynamodb::{create_table, DynamoDbStore};
+use gradual_core::deployment::DeploymentId;
+use gradual_core::fixtures;
+use gradual_core::group::DeploymentGroup;
+use gradual_core::ports::DeploymentStore;
+use gradual_emulator::{unique_name, Emulator};
+
+pub struct Table {
+    pub store: DynamoDbStore,
+    client: Client,
+}
+
+/// A store on a new, empty table.
+pub async fn fresh_table() -> Table {
+    let emulator = Emulator::shared().await;
+    let client = Client::new(&emulator.sdk_config().await);
+    let name = unique_name("gradual-store");
+    create_table(&client, &name)
+        .await
+        .unwrap_or_else(|error| panic!("{error}"));
+    Table {
+        store: DynamoDbStore::new(client.clone(), name),
+        client,
+    }
+}
+
+impl Table {
+    /// Every item of the table, whatever its kind: to show that a refused write wrote nothing.
+    pub async fn item_count(&self) -> usize {
+        let pages = self
+            .client
+            .scan()
+            .table_name(self.store.table())
+            .select(Select::Count)
+            .consistent_read(true)
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .expect("scan the table");
+        pages.iter().map(|page| page.count() as usize).sum()
+    }
+
+    /// Every deployment of the group, newest first, through the listing.
+    pub async fn deployments_of(&self, group: &DeploymentGroup) -> Vec<DeploymentId> {
+        let mut ids = Vec::new();
+        let mut token = None;
+        loop {
+            let page = self
+                .store
+                .list_deployments(
+                    &group.application_name,
+                    &group.deployment_group_name,
+                    100,
+                    token.as_deref(),
+                )
+                .await
+                .expect("list deployments");
+            ids.extend(page.items);
+            match page.next_token {
+                Some(next) => token = Some(next),
+                None => return ids,
+            }
+        }
+    }
+
+    /// Registers the group, and its application unless it exists.
+    pub async fn registered_group(&self, application: &str, group: &str) -> DeploymentGroup {
+        let registered = self.store.get_application(application).await;
+        if registered.expect("read the application").is_none() {
+            self.store
+                .create_application(&fixtures::lambda_application(application))
+                .await
+                .expect("create the application");
+        }
+        let group = fixtures::lambda_group(application, group);
+        self.store
+            .create_deployment_group(&group)
+            .await
+            .expect("create the group");
+        group
+    }
+}

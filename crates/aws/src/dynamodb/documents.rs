@@ -2,7 +2,7 @@
 
 use super::expression::Placeholders;
 use super::failure::{backend, conditional};
-use super::item::{required_json, text, Item, ItemKey, DOCUMENT};
+use super::item::{describe, required_json, text, Item, ItemKey, DOCUMENT};
 use super::schema::{PARTITION_KEY, SORT_KEY};
 use super::store::DynamoDbStore;
 use aws_sdk_dynamodb::types::ReturnValue;
@@ -37,7 +37,7 @@ impl DynamoDbStore {
 
     /// Puts `item` if `condition` holds; false when it did not.
     pub(super) async fn put_if(&self, item: Item, condition: String) -> Result<bool, StoreError> {
-        let operation = format!("PutItem {}", super::item::describe(&item));
+        let operation = format!("PutItem {}", describe(&item));
         let result = self
             .client
             .put_item()

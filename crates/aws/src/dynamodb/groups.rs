@@ -3,7 +3,7 @@
 use super::applications::{APPLICATION, GROUP_COUNT};
 use super::expression::{absent, present, Placeholders};
 use super::failure::{already_exists, not_found};
-use super::item::{json, number, required_deployment_id, required_text, DOCUMENT};
+use super::item::{json, number, required_deployment_id, required_text, Item, ItemError, DOCUMENT};
 use super::keys::{self, GROUP_PREFIX};
 use super::schema::SORT_KEY;
 use super::store::DynamoDbStore;
@@ -64,7 +64,7 @@ impl DynamoDbStore {
                 let sort = required_text(item, SORT_KEY)?;
                 Ok(sort.strip_prefix(GROUP_PREFIX).unwrap_or(sort).to_owned())
             })
-            .collect::<Result<_, super::item::ItemError>>()?;
+            .collect::<Result<_, ItemError>>()?;
         Ok(names)
     }
 
@@ -108,7 +108,7 @@ impl DynamoDbStore {
     }
 }
 
-fn group_item(group: &DeploymentGroup) -> Result<super::item::Item, StoreError> {
+fn group_item(group: &DeploymentGroup) -> Result<Item, StoreError> {
     let key = keys::group(&group.application_name, &group.deployment_group_name);
     Ok(key.with([(DOCUMENT, json(group)?)]))
 }

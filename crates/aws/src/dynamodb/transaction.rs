@@ -44,6 +44,20 @@ const TRANSIENT: [&str; 2] = ["TransactionConflict", "ThrottlingError"];
 const ATTEMPTS: u32 = 8;
 const FIRST_BACKOFF: Duration = Duration::from_millis(20);
 
+/// The settings every write of a transaction shares, on any of the SDK's write builders
+/// (they have the same setters but no common trait): the table, the condition and its
+/// placeholders, and the item returned when the condition fails.
+macro_rules! guarded {
+    ($builder:expr, $store:expr, $condition:expr, $placeholders:expr) => {
+        $builder
+            .table_name(&$store.table)
+            .set_condition_expression($condition)
+            .set_expression_attribute_names($placeholders.names())
+            .set_expression_attribute_values($placeholders.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+    };
+}
+
 impl DynamoDbStore {
     /// Runs `writes` as one transaction: `Ok(Ok(()))` when it committed, `Ok(Err(_))` when
     /// a condition failed. Conflicts with concurrent transactions are retried.
@@ -93,13 +107,8 @@ impl DynamoDbStore {
         condition: Option<String>,
         placeholders: &Placeholders,
     ) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
+        let put = guarded!(Put::builder(), self, condition, placeholders)
             .set_item(Some(item))
-            .set_condition_expression(condition)
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .build()
             .map_err(|error| unbuildable("transactional Put", error))?;
         Ok(TransactWriteItem::builder().put(put).build())
@@ -113,14 +122,9 @@ impl DynamoDbStore {
         condition: String,
         placeholders: &Placeholders,
     ) -> Result<TransactWriteItem, StoreError> {
-        let update = Update::builder()
-            .table_name(&self.table)
+        let update = guarded!(Update::builder(), self, Some(condition), placeholders)
             .set_key(Some(key.attributes()))
             .update_expression(update)
-            .condition_expression(condition)
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .build()
             .map_err(|error| unbuildable("transactional Update", error))?;
         Ok(TransactWriteItem::builder().update(update).build())
@@ -133,13 +137,8 @@ impl DynamoDbStore {
         condition: String,
         placeholders: &Placeholders,
     ) -> Result<TransactWriteItem, StoreError> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
+        let delete = guarded!(Delete::builder(), self, Some(condition), placeholders)
             .set_key(Some(key.attributes()))
-            .condition_expression(condition)
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .build()
             .map_err(|error| unbuildable("transactional Delete", error))?;
         Ok(TransactWriteItem::builder().delete(delete).build())
@@ -152,15 +151,15 @@ impl DynamoDbStore {
         condition: String,
         placeholders: &Placeholders,
     ) -> Result<TransactWriteItem, StoreError> {
-        let check = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key.attributes()))
-            .condition_expression(condition)
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .build()
-            .map_err(|error| unbuildable("transactional ConditionCheck", error))?;
+        let check = guarded!(
+            ConditionCheck::builder(),
+            self,
+            Some(condition),
+            placeholders
+        )
+        .set_key(Some(key.attributes()))
+        .build()
+        .map_err(|error| unbuildable("transactional ConditionCheck", error))?;
         Ok(TransactWriteItem::builder().condition_check(check).build())
     }
 }

@@ -198,6 +198,21 @@ async fn custom_configs_round_trip_and_are_listed() {
     );
 }
 
+#[tokio::test]
+async fn service_failures_name_the_operation_the_table_and_the_services_reason() {
+    let table = fresh_table().await;
+    let missing = table.store_on("gradual-no-such-table");
+    let error = missing.get_application("shop").await.unwrap_err();
+    let StoreError::Backend(message) = error else {
+        panic!("not a backend error: {error:?}");
+    };
+    assert!(
+        message.starts_with("GetItem APP#shop/APP on table gradual-no-such-table failed: "),
+        "{message}"
+    );
+    assert!(message.contains("ResourceNotFoundException"), "{message}");
+}
+
 pub fn alb_target() -> Target {
     Target::AlbListener(AlbListenerTarget {
         listener_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/1/2"

@@ -29,6 +29,11 @@ pub async fn fresh_table() -> Table {
 }
 
 impl Table {
+    /// A store on another table, reached through the same client.
+    pub fn store_on(&self, table: &str) -> DynamoDbStore {
+        DynamoDbStore::new(self.client.clone(), table)
+    }
+
     /// Every item of the table, whatever its kind: to show that a refused write wrote nothing.
     pub async fn item_count(&self) -> usize {
         let pages = self

@@ -94,7 +94,7 @@ fn start_for_this_process() -> String {
          kill $child 2>/dev/null",
         parent = std::process::id()
     );
-    Command::new("sh")
+    let mut watchdog = Command::new("sh")
         .arg("-c")
         .arg(watchdog)
         .arg(&python)
@@ -102,6 +102,8 @@ fn start_for_this_process() -> String {
         .stdin(Stdio::null())
         .spawn()
         .expect("could not start the emulator");
+    // Reap the watchdog when it ends, so it never lingers as a zombie.
+    std::thread::spawn(move || watchdog.wait());
     let endpoint = format!("http://127.0.0.1:{port}");
     wait_until_ready(port);
     endpoint

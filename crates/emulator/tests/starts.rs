@@ -5,7 +5,11 @@ async fn the_emulator_answers_on_loopback() {
     let emulator = Emulator::shared().await;
     assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
     let response = std::net::TcpStream::connect(emulator.endpoint().trim_start_matches("http://"));
-    assert!(response.is_ok(), "nothing listens at {}", emulator.endpoint());
+    assert!(
+        response.is_ok(),
+        "nothing listens at {}",
+        emulator.endpoint()
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ pub enum AppSpecResources {
     Lambda(Vec<LambdaResource>),
     /// CodeDeploy deploys exactly one service per ECS AppSpec.
     #[serde(rename = "ECS")]
-    Ecs(EcsService),
+    Ecs(Box<EcsService>),
 }
 
 impl AppSpecResources {
@@ -67,7 +67,9 @@ pub(crate) fn parse(resources: &Field<'_>) -> Result<AppSpecResources, AppSpecEr
     match declared.first().map(|first| first.platform) {
         None => Err(resources.path.error("must list at least one resource")),
         Some(ComputePlatform::Lambda) => lambda_resources(&declared).map(AppSpecResources::Lambda),
-        Some(ComputePlatform::Ecs) => ecs_service(&declared).map(AppSpecResources::Ecs),
+        Some(ComputePlatform::Ecs) => {
+            ecs_service(&declared).map(|service| AppSpecResources::Ecs(Box::new(service)))
+        }
     }
 }
 

@@ -159,7 +159,7 @@ fn ecs_yaml_with_every_hook_sorted_by_lifecycle() {
     assert!(spec.lambda_targets().is_empty());
     assert_eq!(
         spec.resources,
-        AppSpecResources::Ecs(EcsService {
+        AppSpecResources::Ecs(Box::new(EcsService {
             logical_name: "TargetService".into(),
             task_definition: "arn:aws:ecs:us-east-1:111122223333:task-definition/my-task:3".into(),
             load_balancer_info: LoadBalancerInfo {
@@ -171,7 +171,7 @@ fn ecs_yaml_with_every_hook_sorted_by_lifecycle() {
                 "AwsvpcConfiguration": {"Subnets": ["subnet-1234abcd"], "AssignPublicIp": "DISABLED"}
             })),
             capacity_provider_strategy: None,
-        })
+        }))
     );
     use LifecycleEvent::*;
     assert_eq!(

@@ -21,6 +21,10 @@
 //! The global index `GSI1` (keys only) lists a group's deployments newest first:
 //! `GSI1PK = GROUP#<app>/<group>`, `GSI1SK = <create time, UTC, nanoseconds>#<id>`.
 //! Its reads are eventually consistent, as every global index's; all other reads are strong.
+//! A listing's `nextToken` is that index position, bound to its group and hex-encoded; a page
+//! carries one only when more deployments follow, and holds at most [`MAX_PAGE`] of them.
+//! History records are numbered from the deployment's counter as they are written, and read
+//! back by time, then by that number.
 //!
 //! # Guarantees
 //!

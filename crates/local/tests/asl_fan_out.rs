@@ -239,3 +239,24 @@ async fn map_results_pass_through_resultselector() {
         .await;
     assert_eq!(output["summary"], json!({"count": 2, "all": ["a", "b"]}));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn virtual_time_stays_exact_with_many_lanes_on_many_threads() {
+    for _round in 0..5 {
+        let world = world();
+        let hold = world.clock.hold();
+        let arns: Vec<String> = (0..10)
+            .map(|_| world.start(&waiting_map(2), json!([1, 2, 3, 4, 5, 6])))
+            .collect();
+        drop(hold);
+        for arn in &arns {
+            world.executor.wait_for_completion(arn).await.unwrap();
+            let description = world.executor.describe_execution(arn).unwrap();
+            assert_eq!(
+                (description.stop_date.unwrap() - description.start_date).whole_seconds(),
+                30
+            );
+        }
+        assert_eq!(world.elapsed_seconds(), 30);
+    }
+}

@@ -16,7 +16,9 @@ use super::{ActivityGuard, ActivityLedger, BoxFuture, Clock};
 /// or from a wake-up is alive): it then jumps straight to the earliest pending deadline.
 ///
 /// Every sleeper woken by the clock is handed an [`ActivityGuard`], so the clock cannot
-/// move again before the woken code has run to its next wait.
+/// move again before the woken code has run to its next wait. Code outside the executor
+/// that sets several things up should [`hold`](VirtualClock::hold) the clock meanwhile:
+/// with auto-advance on, an idle world jumps as soon as a sleep is registered.
 #[derive(Clone)]
 pub struct VirtualClock {
     inner: Arc<Inner>,
@@ -69,6 +71,13 @@ impl VirtualClock {
                 became_idle: Notify::new(),
             }),
         }
+    }
+
+    /// Keeps time still until the guard is dropped: for work done outside the executor,
+    /// such as a hook running in-process that will report back later.
+    pub fn hold(&self) -> ActivityGuard {
+        self.inner.lock().busy += 1;
+        ActivityGuard::counted_by(self.inner.clone())
     }
 
     /// Turns auto-advance on or off; turning it on while idle moves time at once.
@@ -193,8 +202,7 @@ impl Clock for VirtualClock {
     }
 
     fn hold(&self) -> ActivityGuard {
-        self.inner.lock().busy += 1;
-        ActivityGuard::counted_by(self.inner.clone())
+        VirtualClock::hold(self)
     }
 }
 

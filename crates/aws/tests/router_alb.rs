@@ -4,7 +4,9 @@
 mod common;
 
 use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, ProtocolEnum};
-use common::alb_world::{forward_to, weighted, AlbWorld, PRODUCTION_PORT, STICKINESS_SECONDS};
+use common::alb_world::{
+    forward_to, weighted, AlbRouters, AlbWorld, PRODUCTION_PORT, STICKINESS_SECONDS,
+};
 use gradual_core::ports::{RouterError, TrafficRouter};
 use gradual_core::ErrorCode;
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::lambda_world::{AliasView, LambdaWorld};
+use common::lambda_world::{AliasView, LambdaRouters, LambdaWorld};
 use gradual_core::ports::{RouterError, TrafficRouter, TrafficState};
 use gradual_core::ErrorCode;
 use std::collections::HashMap;

@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::alb_world::AlbWorld;
-use common::lambda_world::LambdaWorld;
+use common::alb_world::{AlbRouters, AlbWorld};
+use common::lambda_world::{LambdaRouters, LambdaWorld};
 use gradual_core::ports::TrafficRouter;
 use gradual_core::traffic::{Lockstep, Recovery, TrafficAction};
 use gradual_core::ErrorCode;

@@ -6,6 +6,8 @@
 //! the one named by `GRADUAL_EMULATOR_ENDPOINT`), and it stops when the process exits. Tests stay
 //! isolated by naming their resources with [`unique_name`].
 
+pub mod sample;
+
 use aws_credential_types::Credentials;
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //! target groups and listeners, and a recorder of the requests a client sends.
 //!
 //! Each test binary uses a different part of these helpers.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports, async_fn_in_trait)]
 
 pub mod alb_world;
 pub mod lambda_world;

@@ -3,6 +3,7 @@
 //! the same handlers to the emulator, so offline runs exercise exactly this code.
 
 pub mod bake;
+pub mod create_deployment;
 pub mod deployments;
 pub mod error;
 pub mod failure;

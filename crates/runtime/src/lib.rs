@@ -1,6 +1,16 @@
 //! What every gradual Lambda `main` shares: JSON logs that carry the deployment id, the AWS
-//! configuration from the environment, and running a handler under the Lambda runtime with its
-//! errors typed for the workflow's Retry and Catch rules.
+//! configuration and the settings from the environment, the adapters and router factories the
+//! handlers are built from, and running a handler under the Lambda runtime with its errors typed
+//! for the workflow's Retry and Catch rules. A `main` only picks the pieces of its handler.
+
+pub mod adapters;
+pub mod routers;
+pub mod settings;
+
+pub use adapters::{hook_invoker, notifier, shift_traffic, state_store, workflow};
+pub use lambda_runtime::Error;
+pub use routers::{AliasRouters, ListenerRouters};
+pub use settings::{env, origin, SetupError};
 
 use gradual_handlers::{handle_json, Handler};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
@@ -30,13 +40,8 @@ pub async fn aws_config() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
-/// A required environment variable, set by template.yaml.
-pub fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("the environment variable {name} is not set"))
-}
-
 /// Serves `handler` until the Lambda runtime stops.
-pub async fn serve<H: Handler + 'static>(handler: H) -> Result<(), lambda_runtime::Error> {
+pub async fn serve<H: Handler + 'static>(handler: H) -> Result<(), Error> {
     let handler = Arc::new(handler);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let handler = Arc::clone(&handler);

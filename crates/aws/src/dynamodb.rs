@@ -1,6 +1,6 @@
 //! The state store on DynamoDB: one table holds applications, deployment groups, custom
-//! deployment configs, deployments, their history, each group's active slot and the client
-//! request tokens.
+//! deployment configs, deployments, their history and stop signals, each group's active slot,
+//! the client request tokens and the lifecycle event hook executions.
 //!
 //! # Layout
 //!
@@ -12,11 +12,13 @@
 //! | application | `APP#<app>` | `APP` | `document`, `groupCount` |
 //! | deployment group | `APP#<app>` | `GROUP#<group>` | `document` |
 //! | custom config | `CONFIG` | `CONFIG#<name>` | `document` |
-//! | deployment | `DEPLOYMENT#<id>` | `DEPLOYMENT` | `document`, `status`, the changing fields, `GSI1PK`, `GSI1SK` |
+//! | deployment | `DEPLOYMENT#<id>` | `DEPLOYMENT` | `document`, `status`, the changing fields, `GSI1PK`, `GSI1SK`, `waitToken`, `stopRequest` |
 //! | history counter | `DEPLOYMENT#<id>` | `SEQUENCE` | `lastSequence` |
 //! | history record | `DEPLOYMENT#<id>` | `HISTORY#<key>` | `sequence`, `document` |
 //! | active slot | `ACTIVE#<app>/<group>` | `ACTIVE` | `deploymentId` |
 //! | request token | `TOKEN#<token>` | `TOKEN` | `fingerprint`, `deploymentId` |
+//! | hook execution | `HOOK#<execution id>` | `HOOK` | `executionId`, `deploymentId`, `lifecycleEvent`, `functionName`, `taskToken`, `status`, `startedAt`, `expiresAt` |
+//! | event's hook execution | `DEPLOYMENT#<id>` | `HOOK#<event>` | `executionId`, `expiresAt` |
 //!
 //! The global index `GSI1` (keys only) lists a group's deployments newest first:
 //! `GSI1PK = GROUP#<app>/<group>`, `GSI1SK = <create time, UTC, nanoseconds>#<id>`.
@@ -25,6 +27,10 @@
 //! carries one only when more deployments follow, and holds at most [`MAX_PAGE`] of them.
 //! History records are numbered from the deployment's counter as they are written, and read
 //! back by time, then by that number.
+//! A deployment's `waitToken` is the task token of the workflow's current wait (a bake or a
+//! hook); its `stopRequest` is the first stop request, as JSON.
+//! Hook execution items carry the table's time to live attribute `expiresAt` (whole epoch
+//! seconds, rounded up, so an execution reads back with its expiry to the second).
 //!
 //! # Guarantees
 //!
@@ -34,7 +40,13 @@
 //! - a status changes only from the status the caller saw, and a terminal status frees the
 //!   slot in the same transaction;
 //! - an application counts its groups, so it cannot be deleted while one exists, and a group
-//!   cannot be deleted while its slot is held.
+//!   cannot be deleted while its slot is held;
+//! - a wait is registered only while no stop is recorded, and a stop is recorded only while
+//!   the deployment runs and no stop is, reading the wait's token in the same write: whichever
+//!   comes second sees the other, and the first stop request stands;
+//! - a hook execution is stored with the item naming it under its deployment and event in one
+//!   transaction, so an event has one execution; it changes only while `Pending`, so it
+//!   completes once.
 //!
 //! A deployment's `document` is the deployment as it was created; the fields that change later
 //! (status, error, start and complete times, traffic, rollback link) are attributes of their
@@ -49,11 +61,14 @@ mod expression;
 mod failure;
 mod groups;
 mod history;
+mod hook_executions;
+mod hook_item;
 mod item;
 mod keys;
 mod listing;
 mod page_token;
 pub mod schema;
+mod signals;
 mod status;
 mod store;
 mod table;

@@ -5,7 +5,9 @@ mod store_dynamodb {
 
     mod creation;
     mod history;
+    mod hook_executions;
     mod listing;
     mod registry;
+    mod signals;
     mod status;
 }

@@ -2,16 +2,14 @@
 //! changes later, so that each change is a small conditional update of its own.
 
 use super::item::{
-    json, optional_json, optional_text, required_json, required_text, text, Item, ItemError,
-    DOCUMENT,
+    json, optional_json, optional_text, optional_time, required_json, required_text, text,
+    timestamp, Item, ItemError, DOCUMENT,
 };
 use super::keys;
 use super::schema::{GROUP_INDEX_PARTITION_KEY, GROUP_INDEX_SORT_KEY};
 use aws_sdk_dynamodb::types::AttributeValue;
 use gradual_core::deployment::{Deployment, DeploymentId, DeploymentStatus};
 use gradual_core::ports::StoreError;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 pub(super) const STATUS: &str = "status";
 pub(super) const ERROR_INFORMATION: &str = "errorInformation";
@@ -103,22 +101,6 @@ pub(super) fn decode(item: &Item) -> Result<Deployment, ItemError> {
 
 pub(super) fn status(status: DeploymentStatus) -> AttributeValue {
     text(status.as_str())
-}
-
-/// An instant as an RFC 3339 string attribute.
-pub(super) fn timestamp(at: OffsetDateTime) -> Result<AttributeValue, StoreError> {
-    at.format(&Rfc3339)
-        .map(AttributeValue::S)
-        .map_err(|error| StoreError::Backend(format!("could not write the time {at}: {error}")))
-}
-
-fn optional_time(item: &Item, attribute: &str) -> Result<Option<OffsetDateTime>, ItemError> {
-    optional_text(item, attribute)?
-        .map(|text| {
-            OffsetDateTime::parse(text, &Rfc3339)
-                .map_err(|error| ItemError::malformed(item, attribute, error))
-        })
-        .transpose()
 }
 
 #[cfg(test)]

@@ -5,9 +5,19 @@ use super::failure::{backend, conditional};
 use super::item::{describe, required_json, text, Item, ItemKey, DOCUMENT};
 use super::schema::{PARTITION_KEY, SORT_KEY};
 use super::store::DynamoDbStore;
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use gradual_core::ports::StoreError;
 use serde::de::DeserializeOwned;
+
+/// What a conditional update did.
+#[derive(Debug)]
+pub(super) enum Updated {
+    /// The condition held: the item as updated.
+    Applied(Item),
+    /// The condition did not hold: the item as it was, or `None` if there was none.
+    Refused { found: Option<Item> },
+}
 
 impl DynamoDbStore {
     /// The item at `key`, read strongly.
@@ -58,6 +68,24 @@ impl DynamoDbStore {
         condition: String,
         placeholders: &Placeholders,
     ) -> Result<Option<Item>, StoreError> {
+        match self
+            .update_checked(key, update, condition, placeholders)
+            .await?
+        {
+            Updated::Applied(item) => Ok(Some(item)),
+            Updated::Refused { .. } => Ok(None),
+        }
+    }
+
+    /// Like [`update_if`](Self::update_if), but a refusal carries the item the condition was
+    /// checked against, read in the same request: why it was refused needs no second read.
+    pub(super) async fn update_checked(
+        &self,
+        key: &ItemKey,
+        update: &str,
+        condition: String,
+        placeholders: &Placeholders,
+    ) -> Result<Updated, StoreError> {
         let result = self
             .client
             .update_item()
@@ -68,10 +96,20 @@ impl DynamoDbStore {
             .set_expression_attribute_names(placeholders.names())
             .set_expression_attribute_values(placeholders.values())
             .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
-        let output = conditional(result, &format!("UpdateItem {key}"), &self.table)?;
-        Ok(output.map(|output| output.attributes.unwrap_or_default()))
+        match result {
+            Ok(output) => Ok(Updated::Applied(output.attributes.unwrap_or_default())),
+            Err(error) => match error.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(refusal)) => {
+                    Ok(Updated::Refused {
+                        found: refusal.item.clone(),
+                    })
+                }
+                _ => Err(backend(&format!("UpdateItem {key}"), &self.table, error)),
+            },
+        }
     }
 
     /// Deletes the item at `key` if `condition` holds; false when it did not.

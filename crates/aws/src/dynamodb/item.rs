@@ -9,6 +9,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
 use thiserror::Error;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 pub(super) type Item = HashMap<String, AttributeValue>;
 
@@ -159,6 +161,31 @@ pub(super) fn required_json<T: DeserializeOwned>(
     attribute: &str,
 ) -> Result<T, ItemError> {
     optional_json(item, attribute)?.ok_or_else(|| missing(item, attribute))
+}
+
+/// An instant as an RFC 3339 string attribute.
+pub(super) fn timestamp(at: OffsetDateTime) -> Result<AttributeValue, StoreError> {
+    at.format(&Rfc3339)
+        .map(AttributeValue::S)
+        .map_err(|error| StoreError::Backend(format!("could not write the time {at}: {error}")))
+}
+
+/// The RFC 3339 string attribute `attribute`, if present.
+pub(super) fn optional_time(
+    item: &Item,
+    attribute: &str,
+) -> Result<Option<OffsetDateTime>, ItemError> {
+    optional_text(item, attribute)?
+        .map(|text| {
+            OffsetDateTime::parse(text, &Rfc3339)
+                .map_err(|error| ItemError::malformed(item, attribute, error))
+        })
+        .transpose()
+}
+
+/// The RFC 3339 string attribute `attribute`.
+pub(super) fn required_time(item: &Item, attribute: &str) -> Result<OffsetDateTime, ItemError> {
+    optional_time(item, attribute)?.ok_or_else(|| missing(item, attribute))
 }
 
 /// The deployment an active slot or a request token belongs to.

@@ -2,6 +2,7 @@
 
 use super::item::ItemKey;
 use gradual_core::deployment::{group_key, DeploymentId};
+use gradual_core::lifecycle::LifecycleEvent;
 use time::format_description::FormatItem;
 use time::macros::format_description;
 use time::{OffsetDateTime, UtcOffset};
@@ -10,6 +11,7 @@ pub(super) const GROUP_PREFIX: &str = "GROUP#";
 pub(super) const CONFIG_PREFIX: &str = "CONFIG#";
 pub(super) const HISTORY_PREFIX: &str = "HISTORY#";
 const DEPLOYMENT_PREFIX: &str = "DEPLOYMENT#";
+const HOOK_PREFIX: &str = "HOOK#";
 
 /// The partition holding every custom deployment config, so that one query lists them.
 pub(super) const CONFIG_PARTITION: &str = "CONFIG";
@@ -59,6 +61,19 @@ pub(super) fn history(id: &DeploymentId, record_key: &str) -> ItemKey {
     ItemKey::new(
         deployment_partition(id),
         format!("{HISTORY_PREFIX}{record_key}"),
+    )
+}
+
+/// A lifecycle event hook execution, found by the id the hook reports back with.
+pub(super) fn hook_execution(id: &str) -> ItemKey {
+    ItemKey::new(format!("{HOOK_PREFIX}{id}"), "HOOK")
+}
+
+/// The item naming the hook execution of a deployment's lifecycle event: there is one at most.
+pub(super) fn event_hook(deployment: &DeploymentId, event: LifecycleEvent) -> ItemKey {
+    ItemKey::new(
+        deployment_partition(deployment),
+        format!("{HOOK_PREFIX}{event}"),
     )
 }
 

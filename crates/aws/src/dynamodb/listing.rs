@@ -1,7 +1,7 @@
 //! A group's deployments, newest first, a page at a time, from the group index.
 
 use super::expression::Placeholders;
-use super::failure::{backend, not_found};
+use super::failure::backend;
 use super::item::{required_text, text, Item};
 use super::keys;
 use super::page_token::{self, PageStart};
@@ -28,9 +28,8 @@ impl DynamoDbStore {
         let mut start = match next_token {
             Some(token) => Some(start_key(
                 &partition,
-                // The port has no error for a bad token; a token that leads nowhere is not found.
                 page_token::decode(token, &partition)
-                    .map_err(|error| not_found("nextToken", error.token))?,
+                    .map_err(|error| StoreError::InvalidNextToken { token: error.token })?,
             )),
             None => None,
         };

@@ -2,11 +2,11 @@
 //! its end frees its group's active slot in the same transaction.
 
 use super::deployment_item::{
-    decode, status, timestamp, COMPLETE_TIME, ERROR_INFORMATION, START_TIME, STATUS,
+    decode, status, COMPLETE_TIME, ERROR_INFORMATION, START_TIME, STATUS,
 };
 use super::expression::Placeholders;
 use super::failure::not_found;
-use super::item::{json, text, DEPLOYMENT_ID};
+use super::item::{json, text, timestamp, DEPLOYMENT_ID};
 use super::keys;
 use super::store::DynamoDbStore;
 use gradual_core::deployment::{Deployment, DeploymentId, DeploymentStatus};

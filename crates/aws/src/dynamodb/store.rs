@@ -1,5 +1,6 @@
-//! [`DynamoDbStore`]: the [`DeploymentStore`] port on one DynamoDB table. Each group of
-//! operations lives in its own module; this one only routes the port's calls to them.
+//! [`DynamoDbStore`]: the [`DeploymentStore`], [`DeploymentSignals`] and
+//! [`HookExecutionStore`] ports on one DynamoDB table. Each group of operations lives in its
+//! own module; this one only routes the ports' calls to them.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -7,8 +8,11 @@ use gradual_core::config::DeploymentConfig;
 use gradual_core::deployment::{Deployment, DeploymentId, TrafficProgress};
 use gradual_core::group::{Application, DeploymentGroup};
 use gradual_core::history::HistoryRecord;
+use gradual_core::lifecycle::LifecycleEvent;
 use gradual_core::ports::{
-    Creation, DeploymentStore, IdempotencyKey, Page, StatusChange, StatusUpdate, StoreError,
+    Creation, DeploymentSignals, DeploymentStore, HookExecution, HookExecutionStatus,
+    HookExecutionStore, IdempotencyKey, Page, StatusChange, StatusUpdate, StopOutcome, StopRequest,
+    StoreError,
 };
 
 /// The state store on the table `table` (created by SAM, or by
@@ -161,5 +165,55 @@ impl DeploymentStore for DynamoDbStore {
 
     async fn history(&self, id: &DeploymentId) -> Result<Vec<HistoryRecord>, StoreError> {
         self.history_records(id).await
+    }
+}
+
+#[async_trait]
+impl DeploymentSignals for DynamoDbStore {
+    async fn register_wait(&self, id: &DeploymentId, task_token: &str) -> Result<(), StoreError> {
+        self.put_wait_token(id, task_token).await
+    }
+
+    async fn request_stop(
+        &self,
+        id: &DeploymentId,
+        request: &StopRequest,
+    ) -> Result<StopOutcome, StoreError> {
+        self.put_stop_request(id, request).await
+    }
+
+    async fn stop_request(&self, id: &DeploymentId) -> Result<Option<StopRequest>, StoreError> {
+        self.read_stop_request(id).await
+    }
+}
+
+#[async_trait]
+impl HookExecutionStore for DynamoDbStore {
+    async fn create_hook_execution(&self, execution: &HookExecution) -> Result<(), StoreError> {
+        self.put_hook_execution(execution).await
+    }
+
+    async fn hook_execution_for(
+        &self,
+        deployment: &DeploymentId,
+        event: LifecycleEvent,
+    ) -> Result<Option<HookExecution>, StoreError> {
+        self.read_event_hook_execution(deployment, event).await
+    }
+
+    async fn get_hook_execution(&self, id: &str) -> Result<Option<HookExecution>, StoreError> {
+        self.read_hook_execution(id).await
+    }
+
+    async fn replace_hook_task_token(&self, id: &str, task_token: &str) -> Result<(), StoreError> {
+        self.update_hook_task_token(id, task_token).await
+    }
+
+    async fn complete_hook_execution(
+        &self,
+        id: &str,
+        status: HookExecutionStatus,
+    ) -> Result<HookExecution, StoreError> {
+        self.finish_hook_execution(id, status).await
     }
 }

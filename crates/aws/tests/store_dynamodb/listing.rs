@@ -73,9 +73,8 @@ async fn deployments_are_listed_newest_first_in_pages() {
         let group = if bad == token { "beta" } else { "live" };
         assert_eq!(
             store.list_deployments("shop", group, 3, Some(bad)).await,
-            Err(StoreError::NotFound {
-                kind: "nextToken",
-                name: bad.to_owned()
+            Err(StoreError::InvalidNextToken {
+                token: bad.to_owned()
             }),
             "token {bad:?} for group {group}"
         );

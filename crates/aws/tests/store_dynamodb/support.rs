@@ -1,13 +1,18 @@
 //! A fresh table on the shared emulator for each test, and ways to look at what it holds.
 
-use aws_sdk_dynamodb::types::Select;
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
+use gradual_aws::dynamodb::schema::{PARTITION_KEY, SORT_KEY};
 use gradual_aws::dynamodb::{create_table, DynamoDbStore};
 use gradual_core::deployment::DeploymentId;
 use gradual_core::fixtures;
 use gradual_core::group::DeploymentGroup;
 use gradual_core::ports::DeploymentStore;
 use gradual_emulator::{unique_name, Emulator};
+use std::collections::HashMap;
+
+/// An item as DynamoDB holds it.
+pub type RawItem = HashMap<String, AttributeValue>;
 
 pub struct Table {
     pub store: DynamoDbStore,
@@ -48,6 +53,38 @@ impl Table {
             .await
             .expect("scan the table");
         pages.iter().map(|page| page.count() as usize).sum()
+    }
+
+    /// The item with this key as stored, read strongly past the store.
+    pub async fn raw_item(&self, partition: &str, sort: &str) -> Option<RawItem> {
+        self.client
+            .get_item()
+            .table_name(self.store.table())
+            .key(PARTITION_KEY, AttributeValue::S(partition.to_owned()))
+            .key(SORT_KEY, AttributeValue::S(sort.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("get the item")
+            .item
+    }
+
+    /// The deployment's item as stored.
+    pub async fn raw_deployment(&self, id: &DeploymentId) -> RawItem {
+        self.raw_item(&format!("DEPLOYMENT#{id}"), "DEPLOYMENT")
+            .await
+            .unwrap_or_else(|| panic!("deployment {id} has no item"))
+    }
+
+    /// A new deployment, created in group `group` of application `shop`.
+    pub async fn created_deployment(&self, group: &str) -> DeploymentId {
+        let group = self.registered_group("shop", group).await;
+        let deployment = fixtures::lambda_deployment(&group);
+        self.store
+            .create_deployment(&deployment, None)
+            .await
+            .expect("create the deployment");
+        deployment.id
     }
 
     /// Every deployment of the group, newest first, through the listing.

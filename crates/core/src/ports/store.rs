@@ -48,6 +48,8 @@ pub enum StoreError {
     StopRequested { id: DeploymentId, message: String },
     #[error("lifecycle event hook execution {id} already completed with status {status}")]
     HookAlreadyCompleted { id: String, status: String },
+    #[error("nextToken {token:?} was not handed out by this listing")]
+    InvalidNextToken { token: String },
     #[error("the state store failed: {0}")]
     Backend(String),
 }

@@ -3,6 +3,8 @@
 //! in-process handlers and time supplied by an injectable clock.
 
 pub mod asl;
+pub mod demo;
+pub mod world;
 
 pub use asl::{
     ActivityGuard, Clock, ExecError, ExecutionDescription, ExecutionOutcome, ExecutionStatus,

@@ -1,0 +1,46 @@
+//! The workflow port served by the local executor: what Step Functions does in AWS.
+
+use crate::asl::{ExecError, Executor, StateMachine, TaskTokenError};
+use async_trait::async_trait;
+use gradual_core::ports::{Workflow, WorkflowError};
+use std::sync::Arc;
+
+pub struct LocalWorkflow {
+    pub executor: Executor,
+    pub machine: Arc<StateMachine>,
+}
+
+#[async_trait]
+impl Workflow for LocalWorkflow {
+    async fn start(&self, name: &str, input: &serde_json::Value) -> Result<String, WorkflowError> {
+        self.executor
+            .start_execution(Arc::clone(&self.machine), name, input.clone())
+            .map_err(|error: ExecError| WorkflowError::Backend(error.to_string()))
+    }
+
+    async fn send_task_success(
+        &self,
+        task_token: &str,
+        output: &serde_json::Value,
+    ) -> Result<(), WorkflowError> {
+        self.executor
+            .send_task_success(task_token, output.clone())
+            .map_err(task_gone)
+    }
+
+    async fn send_task_failure(
+        &self,
+        task_token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), WorkflowError> {
+        self.executor
+            .send_task_failure(task_token, error, cause)
+            .map_err(task_gone)
+    }
+}
+
+/// Every refusal of a task token means the same to a caller: that task no longer waits.
+fn task_gone(error: TaskTokenError) -> WorkflowError {
+    WorkflowError::TaskGone(error.to_string())
+}

@@ -1,0 +1,85 @@
+//! `stop-deployment`: stops a running deployment at once, as CodeDeploy's StopDeployment, with
+//! or without rolling traffic back.
+
+use crate::deployments::load;
+use crate::error::HandlerError;
+use crate::handler::Handler;
+use async_trait::async_trait;
+use gradual_core::ports::{Clock, DeploymentSignals, DeploymentStore, StopRequest, Workflow};
+use gradual_core::{AutoRollbackEvent, DeploymentId, ErrorCode};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StopDeploymentInput {
+    pub deployment_id: DeploymentId,
+    /// Whether traffic goes back to the original version. When absent, the deployment's
+    /// auto-rollback configuration decides (`DEPLOYMENT_STOP_ON_REQUEST`).
+    #[serde(default)]
+    pub auto_rollback_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StopDeploymentOutput {
+    /// `Pending`: the workflow is stopping (CodeDeploy's answer).
+    pub status: String,
+    pub status_message: String,
+}
+
+pub struct StopDeployment {
+    pub store: Arc<dyn DeploymentStore>,
+    pub signals: Arc<dyn DeploymentSignals>,
+    pub workflow: Arc<dyn Workflow>,
+    pub clock: Arc<dyn Clock>,
+}
+
+#[async_trait]
+impl Handler for StopDeployment {
+    type Input = StopDeploymentInput;
+    type Output = StopDeploymentOutput;
+
+    async fn handle(
+        &self,
+        input: StopDeploymentInput,
+    ) -> Result<StopDeploymentOutput, HandlerError> {
+        let deployment = load(self.store.as_ref(), &input.deployment_id).await?;
+        if deployment.status.is_terminal() {
+            return Err(HandlerError::InvalidInput(format!(
+                "deploymentId: deployment {} already ended ({}); there is nothing to stop",
+                deployment.id, deployment.status
+            )));
+        }
+        let roll_back = input.auto_rollback_enabled.unwrap_or_else(|| {
+            deployment
+                .auto_rollback_configuration
+                .rolls_back_on(AutoRollbackEvent::DeploymentStopOnRequest)
+        });
+        let request = StopRequest {
+            code: ErrorCode::ManualStop,
+            message: format!(
+                "stopped on request{}",
+                if roll_back { ", rolling back" } else { "" }
+            ),
+            roll_back,
+            at: self.clock.now(),
+        };
+        let outcome = crate::stop::stop(
+            self.signals.as_ref(),
+            self.workflow.as_ref(),
+            &deployment,
+            &request,
+        )
+        .await?;
+        let status_message = if outcome.first_request {
+            request.message
+        } else {
+            "a stop was already requested; it stands".to_owned()
+        };
+        Ok(StopDeploymentOutput {
+            status: "Pending".to_owned(),
+            status_message,
+        })
+    }
+}

@@ -26,9 +26,11 @@ use gradual_core::trigger::Origin;
 use gradual_emulator::{unique_name, Emulator, ACCOUNT_ID, REGION};
 use gradual_handlers::bake::Bake;
 use gradual_handlers::create_deployment::CreateDeployment;
+use gradual_handlers::get_deployment::GetDeployment;
 use gradual_handlers::hook_callback::HookCallback;
 use gradual_handlers::record_status::RecordStatus;
 use gradual_handlers::run_hook::RunHook;
+use gradual_handlers::stop_deployment::StopDeployment;
 use gradual_handlers::traffic::{RouterFactory, ShiftTraffic};
 use gradual_runtime::{AliasRouters, ListenerRouters};
 use std::path::PathBuf;
@@ -147,6 +149,21 @@ impl LocalWorld {
         );
         self.functions
             .register(names::HOOK_CALLBACK, HandlerFunction(self.hook_callback()));
+        self.functions.register(
+            names::STOP_DEPLOYMENT,
+            HandlerFunction(StopDeployment {
+                store: store.clone(),
+                signals: store.clone(),
+                workflow: self.workflow.clone(),
+                clock: handler_clock.clone(),
+            }),
+        );
+        self.functions.register(
+            names::GET_DEPLOYMENT,
+            HandlerFunction(GetDeployment {
+                store: store.clone(),
+            }),
+        );
         self.functions.register(
             names::CREATE_DEPLOYMENT,
             HandlerFunction(CreateDeployment {

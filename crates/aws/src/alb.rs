@@ -23,8 +23,8 @@ mod forward;
 mod health;
 mod route;
 
+use crate::sdk_error::failed;
 use async_trait::async_trait;
-use aws_sdk_elasticloadbalancingv2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_elasticloadbalancingv2::types::Action;
 use aws_sdk_elasticloadbalancingv2::Client;
 use forward::{Forwarding, Groups};
@@ -259,18 +259,6 @@ fn describe_share(share: Share) -> String {
     } else {
         format!("forwards {share} to green")
     }
-}
-
-/// Reads the service's error code and message off an SDK error.
-fn failed<E, R>(call: ServiceCall, error: &SdkError<E, R>) -> RouterError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    let message = error
-        .message()
-        .map_or_else(|| DisplayErrorContext(error).to_string(), str::to_string);
-    call.failed(error.code(), message)
 }
 
 #[async_trait]

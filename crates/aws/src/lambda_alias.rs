@@ -17,9 +17,9 @@
 
 mod alias;
 
+use crate::sdk_error::failed;
 use alias::AliasConfig;
 use async_trait::async_trait;
-use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use aws_sdk_lambda::Client;
 use gradual_core::ports::{RouterError, ServiceCall, TrafficRouter, TrafficState};
@@ -226,18 +226,6 @@ impl LambdaAliasRouter {
             ),
         }
     }
-}
-
-/// Reads the service's error code and message off an SDK error.
-fn failed<E, R>(call: ServiceCall, error: &SdkError<E, R>) -> RouterError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    let message = error
-        .message()
-        .map_or_else(|| DisplayErrorContext(error).to_string(), str::to_string);
-    call.failed(error.code(), message)
 }
 
 #[async_trait]

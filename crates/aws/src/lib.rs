@@ -4,5 +4,6 @@ pub mod alb;
 pub mod dynamodb;
 pub mod lambda_alias;
 pub mod lambda_invoke;
+mod sdk_error;
 pub mod sns;
 pub mod step_functions;

@@ -58,10 +58,17 @@ impl LocalWorld {
     pub async fn new(clock: Arc<dyn Clock>) -> Self {
         let sdk = Emulator::shared().await.sdk_config().await;
         let table = unique_name("gradual");
-        let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
-        create_table(&dynamodb, &table)
+        create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table)
             .await
             .expect("create the deployments table");
+        Self::on_table(clock, table).await
+    }
+
+    /// Like [`LocalWorld::new`], on a table that already exists: processes sharing one
+    /// emulator then share their applications, groups and deployments.
+    pub async fn on_table(clock: Arc<dyn Clock>, table: String) -> Self {
+        let sdk = Emulator::shared().await.sdk_config().await;
+        let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
         let store = Arc::new(DynamoDbStore::new(dynamodb, table.clone()));
         let functions = FunctionRegistry::new();
         let executor = Executor::new(Arc::clone(&clock), functions.clone());

@@ -5,15 +5,20 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test demo venv fmt-check clippy unit-and-integration
+.PHONY: test demo venv fmt-check static-checks clippy unit-and-integration sam-build
 
-test: venv fmt-check clippy unit-and-integration
+test: venv fmt-check static-checks clippy unit-and-integration
 
 venv:
 	@scripts/bootstrap-venv.sh
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
+
+# cfn-lint and sam validate on template.yaml, asl-validator on the definitions, and each of them
+# on a broken copy (installs the pinned linters on first use).
+static-checks: venv
+	scripts/static-checks.sh
 
 clippy:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
@@ -23,3 +28,8 @@ unit-and-integration: venv
 
 demo: venv
 	$(CARGO) run --locked --release -p gradual-local --bin gradual-demo -- --time-scale 60
+
+# Builds every function for arm64 with cargo-lambda, as `sam deploy` ships them. Not part of
+# `make test`: it needs cargo-lambda, zig and the aarch64 target (docs/deploy-to-aws.md).
+sam-build: venv
+	scripts/sam-build.sh

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds every Lambda function in the release profile (stripped, size-optimised: see
+# [profile.release] in Cargo.toml) and prints the size of each binary, against the 8 MB goal.
+# These are host binaries; `make sam-build` produces the arm64 ones SAM deploys, whose sizes are
+# within a few per cent of these.
+#
+# Usage: scripts/bench-binaries.sh [function ...]   (default: every crate under functions/)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+goal=$((8 * 1000 * 1000))
+
+if [ "$#" -gt 0 ]; then
+  functions=("$@")
+else
+  functions=()
+  for manifest in functions/*/Cargo.toml; do
+    functions+=("$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$manifest" | head -1)")
+  done
+fi
+
+packages=()
+for function in "${functions[@]}"; do
+  packages+=(-p "$function")
+done
+cargo build --release --locked "${packages[@]}"
+
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+printf '%-24s %12s %9s  %s\n' function bytes MB "goal ≤ 8 MB"
+over=0
+for function in "${functions[@]}"; do
+  binary="$target_dir/release/$function"
+  bytes=$(stat -c %s "$binary")
+  verdict=ok
+  if [ "$bytes" -gt "$goal" ]; then
+    verdict=OVER
+    over=$((over + 1))
+  fi
+  printf '%-24s %12d %9s  %s\n' "$function" "$bytes" \
+    "$(awk -v bytes="$bytes" 'BEGIN { printf "%.2f", bytes / 1000000 }')" "$verdict"
+done
+echo "$over of ${#functions[@]} over the goal"

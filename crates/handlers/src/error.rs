@@ -15,8 +15,9 @@ pub enum HandlerError {
     /// The request itself is wrong: what, and where.
     #[error("{0}")]
     InvalidInput(String),
-    /// The deployment cannot go on, for a reason CodeDeploy has a code for.
-    #[error("{0}")]
+    /// The deployment cannot go on, for a reason CodeDeploy has a code for (the code is the
+    /// error type; the message says what happened).
+    #[error("{}", .0.message)]
     Deployment(ErrorInformation),
     /// An outside service failed in a way worth retrying.
     #[error("{0}")]

@@ -1,94 +1,13 @@
 //! Whole deployments on the local stack (the emulator, the real workflow, the in-process
 //! handlers, time running 600 times faster), checked against the alias on the emulator.
 
-use crate::support::{block_on, gradual_local, local_stack, Ran, TempFile};
-use gradual_core::{
-    AutoRollbackConfiguration, AutoRollbackEvent, ComputePlatform, DeploymentGroup,
-};
-use gradual_emulator::sample::lambda::{LambdaWorld, ALIAS};
+use crate::lambda_group::{run_owned, LambdaGroup};
+use crate::support::{block_on, gradual_local, local_stack, TempFile};
+use gradual_emulator::sample::lambda::ALIAS;
 use gradual_emulator::unique_name;
 use gradual_local::world::HookBehaviour;
 use serde_json::Value;
 use std::time::Duration;
-
-/// A Lambda function (alias `live` on version 1, version 2 published) and a group to deploy it
-/// with, registered in the local stack's store.
-struct LambdaGroup {
-    lambda: LambdaWorld,
-    application: String,
-    group: String,
-}
-
-impl LambdaGroup {
-    async fn new(config: &str) -> LambdaGroup {
-        let lambda = LambdaWorld::new().await;
-        let application = unique_name("shop");
-        let group = "checkout".to_owned();
-        local_stack()
-            .await
-            .world()
-            .register_group(&DeploymentGroup {
-                application_name: application.clone(),
-                deployment_group_name: group.clone(),
-                compute_platform: ComputePlatform::Lambda,
-                deployment_config_name: config.to_owned(),
-                targets: Vec::new(),
-                auto_rollback_configuration: AutoRollbackConfiguration {
-                    enabled: true,
-                    events: vec![AutoRollbackEvent::DeploymentFailure],
-                },
-                alarm_configuration: Default::default(),
-                trigger_configurations: Vec::new(),
-            })
-            .await
-            .expect("register the group");
-        LambdaGroup {
-            lambda,
-            application,
-            group,
-        }
-    }
-
-    /// `deploy` of version 1 -> 2 of the alias, named by flags, with `extra` arguments.
-    fn deploy_args(&self, extra: &[&str]) -> Vec<String> {
-        let mut args: Vec<String> = [
-            "deploy",
-            "--application",
-            &self.application,
-            "--group",
-            &self.group,
-            "--function",
-            &self.lambda.function,
-            "--alias",
-            ALIAS,
-            "--from",
-            "1",
-            "--to",
-            "2",
-            "--interval",
-            "0.05",
-        ]
-        .iter()
-        .map(|arg| arg.to_string())
-        .collect();
-        args.extend(extra.iter().map(|arg| arg.to_string()));
-        args
-    }
-
-    async fn assert_alias_alone_on(&self, version: &str) {
-        let alias = self.lambda.alias().await;
-        assert_eq!(alias.version, version, "{alias:?}");
-        assert!(
-            alias.weights.is_empty(),
-            "no traffic split is left: {alias:?}"
-        );
-    }
-}
-
-async fn run_owned(args: Vec<String>) -> Ran {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    gradual_local(&args).await
-}
 
 async fn status(id: &str) -> Value {
     let ran = gradual_local(&["--output", "json", "status", id]).await;
@@ -99,7 +18,7 @@ async fn status(id: &str) -> Value {
 #[test]
 fn a_canary_is_deployed_watched_and_read_back() {
     block_on(async {
-        let group = LambdaGroup::new("CodeDeployDefault.LambdaCanary10Percent5Minutes").await;
+        let group = LambdaGroup::in_store("CodeDeployDefault.LambdaCanary10Percent5Minutes").await;
 
         let deployed = run_owned(group.deploy_args(&["--output", "json"])).await;
         assert_eq!(deployed.code, 0, "{deployed:?}");
@@ -158,7 +77,7 @@ fn a_canary_is_deployed_watched_and_read_back() {
 #[test]
 fn a_failing_hook_fails_the_watch_and_the_alias_goes_back() {
     block_on(async {
-        let group = LambdaGroup::new("CodeDeployDefault.LambdaAllAtOnce").await;
+        let group = LambdaGroup::in_store("CodeDeployDefault.LambdaAllAtOnce").await;
         let hook = unique_name("failing-check");
         local_stack()
             .await
@@ -208,7 +127,7 @@ fn a_failing_hook_fails_the_watch_and_the_alias_goes_back() {
 fn a_baking_deployment_is_stopped_and_rolled_back() {
     block_on(async {
         // Thirty minutes of bake last three seconds here: time enough to stop it.
-        let group = LambdaGroup::new("CodeDeployDefault.LambdaCanary10Percent30Minutes").await;
+        let group = LambdaGroup::in_store("CodeDeployDefault.LambdaCanary10Percent30Minutes").await;
         let watching = tokio::spawn(run_owned(group.deploy_args(&["--watch"])));
 
         let id = baking_deployment(&group).await;

@@ -3,6 +3,7 @@
 
 mod input;
 mod lambda_gateway;
+mod lambda_group;
 mod local_deployments;
 mod plan;
 mod support;

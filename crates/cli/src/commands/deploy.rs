@@ -82,7 +82,6 @@ impl DeployArgs {
             auto_rollback_configuration: None,
             alarm_configuration: None,
             client_request_token: self.token.clone(),
-            ignore_alarms_firing_at_start: false,
         })
     }
 

@@ -184,7 +184,14 @@ impl RunHook {
         execution: &HookExecution,
         status: HookExecutionStatus,
     ) -> Result<(), HandlerError> {
-        crate::hook_callback::resume_workflow(self.workflow.as_ref(), execution, status).await
+        match crate::hook_callback::resume_workflow(self.workflow.as_ref(), execution, status).await
+        {
+            // The only refusal: this task no longer waits. The hook's own report resumed it
+            // and this is a replay of the same attempt, or the attempt is over and nobody
+            // reads this answer.
+            Err(HandlerError::InvalidInput(_)) => Ok(()),
+            other => other,
+        }
     }
 
     async fn record(

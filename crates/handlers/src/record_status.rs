@@ -211,9 +211,14 @@ impl RecordStatus {
         deployment: Deployment,
     ) -> Result<RecordStatusOutput, HandlerError> {
         let rollback = self.rollback_of(&deployment).await?;
-        let rollback = self
-            .move_to(&rollback, DeploymentStatus::InProgress, None)
-            .await?;
+        // A replay finds the rollback already ended, and leaves it so.
+        let rollback = match rollback.status {
+            DeploymentStatus::Created => {
+                self.move_to(&rollback, DeploymentStatus::InProgress, None)
+                    .await?
+            }
+            _ => rollback,
+        };
         self.move_to(&rollback, DeploymentStatus::Succeeded, None)
             .await?;
         let mut events = vec![TriggerEvent::DeploymentRollback];

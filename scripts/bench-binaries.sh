@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds every Lambda function in the release profile (stripped, size-optimised: see
 # [profile.release] in Cargo.toml) and prints the size of each binary, against the 8 MB goal.
-# These are host binaries; `make sam-build` produces the arm64 ones SAM deploys, whose sizes are
-# within a few per cent of these.
+# These are host binaries; `make sam-build` produces the arm64 ones SAM deploys, which came out
+# about a fifth smaller (docs/deploy-to-aws.md lists both).
 #
 # Usage: scripts/bench-binaries.sh [function ...]   (default: every crate under functions/)
 set -euo pipefail

@@ -4,6 +4,7 @@ mod clock;
 mod hook_executions;
 mod hooks;
 mod notifier;
+mod pipeline;
 mod signals;
 mod store;
 mod traffic;
@@ -13,6 +14,9 @@ pub use clock::{Clock, SystemClock};
 pub use hook_executions::{HookExecution, HookExecutionStatus, HookExecutionStore};
 pub use hooks::{HookInvokeError, HookInvoker, HookPayload};
 pub use notifier::{Notification, Notifier, NotifyError};
+pub use pipeline::{
+    clip, JobFailure, JobSuccess, PipelineError, PipelineReporter, MAX_FAILURE_MESSAGE, MAX_SUMMARY,
+};
 pub use signals::{DeploymentSignals, StopOutcome, StopRequest};
 pub use store::{
     Creation, DeploymentStore, IdempotencyKey, Page, StatusChange, StatusUpdate, StoreError,

@@ -5,12 +5,14 @@
 pub mod bake;
 pub mod create_deployment;
 pub mod deployments;
+pub mod entry_points;
 pub mod error;
 pub mod failure;
 pub mod get_deployment;
 pub mod handler;
 pub mod hook_callback;
 pub mod record_status;
+pub mod registration;
 pub mod run_hook;
 pub mod stop;
 pub mod stop_deployment;

@@ -2,9 +2,13 @@
 //! every action, so that the samples cannot drift from the code.
 
 use gradual_handlers::bake::BakeInput;
+use gradual_handlers::entry_points::EntryRequest;
+use gradual_handlers::get_deployment::GetDeploymentInput;
 use gradual_handlers::hook_callback::HookCallbackInput;
 use gradual_handlers::record_status::{RecordAction, RecordStatusInput};
+use gradual_handlers::registration::RegisterInput;
 use gradual_handlers::run_hook::RunHookInput;
+use gradual_handlers::stop_deployment::StopDeploymentInput;
 use gradual_handlers::traffic::{TrafficActionName, TrafficInput};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -19,6 +23,16 @@ fn input_of<T: DeserializeOwned>(payload: Value) -> Result<(), String> {
         .map_err(|error| error.to_string())
 }
 
+/// A create-deployment sample is read as the function reads it: its envelope, then the request
+/// the envelope carries (an EventBridge `detail`, a pipeline job's `UserParameters`).
+fn deployment_request(payload: Value) -> Result<(), String> {
+    let request = serde_json::from_value::<EntryRequest>(payload).map_err(|e| e.to_string())?;
+    request
+        .deployment_request()
+        .map(drop)
+        .map_err(|error| error.to_string())
+}
+
 /// The input type of each function, by the name of its directory under `events/`.
 fn check_for(function: &str) -> Option<Check> {
     let check: Check = match function {
@@ -27,6 +41,10 @@ fn check_for(function: &str) -> Option<Check> {
         "run-hook" => input_of::<RunHookInput>,
         "hook-callback" => input_of::<HookCallbackInput>,
         "shift-alias-weight" | "swap-alb-targets" => input_of::<TrafficInput>,
+        "create-deployment" => deployment_request,
+        "stop-deployment" => input_of::<StopDeploymentInput>,
+        "get-deployment" => input_of::<GetDeploymentInput>,
+        "register" => input_of::<RegisterInput>,
         _ => return None,
     };
     Some(check)
@@ -42,6 +60,15 @@ const TRAFFIC_ACTIONS: [&str; 6] = [
 ];
 const RECORD_ACTIONS: [&str; 5] = ["start", "succeed", "fail", "rolled-back", "rollback-failed"];
 
+/// The request shapes create-deployment takes (docs/entry-points.md).
+const CREATE_DEPLOYMENT_SHAPES: [&str; 5] = [
+    "direct-appspec",
+    "direct-targets",
+    "eventbridge",
+    "codepipeline",
+    "codepipeline-continuation",
+];
+
 /// The samples each function must have, by file stem.
 fn required_samples() -> Vec<(&'static str, Vec<&'static str>)> {
     let alias_actions = TRAFFIC_ACTIONS
@@ -56,6 +83,10 @@ fn required_samples() -> Vec<(&'static str, Vec<&'static str>)> {
         ("bake", vec![]),
         ("run-hook", vec![]),
         ("hook-callback", vec!["succeeded", "failed"]),
+        ("create-deployment", CREATE_DEPLOYMENT_SHAPES.to_vec()),
+        ("stop-deployment", vec!["stop", "stop-and-roll-back"]),
+        ("get-deployment", vec!["one", "list"]),
+        ("register", RegisterInput::ACTIONS.to_vec()),
     ]
 }
 

@@ -3,6 +3,7 @@
 
 use crate::settings::{env, SetupError, STATE_MACHINE_ARN, TABLE};
 use aws_config::SdkConfig;
+use gradual_aws::codepipeline::CodePipelineReporter;
 use gradual_aws::dynamodb::DynamoDbStore;
 use gradual_aws::lambda_invoke::LambdaHookInvoker;
 use gradual_aws::sns::SnsNotifier;
@@ -30,6 +31,13 @@ pub fn workflow(config: &SdkConfig) -> Result<Arc<StepFunctionsWorkflow>, SetupE
 /// Invokes hook functions asynchronously.
 pub fn hook_invoker(config: &SdkConfig) -> Arc<LambdaHookInvoker> {
     Arc::new(LambdaHookInvoker::new(aws_sdk_lambda::Client::new(config)))
+}
+
+/// Answers CodePipeline jobs.
+pub fn pipeline_reporter(config: &SdkConfig) -> Arc<CodePipelineReporter> {
+    Arc::new(CodePipelineReporter::new(aws_sdk_codepipeline::Client::new(
+        config,
+    )))
 }
 
 /// Publishes trigger messages to SNS.

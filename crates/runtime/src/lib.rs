@@ -7,7 +7,9 @@ pub mod adapters;
 pub mod routers;
 pub mod settings;
 
-pub use adapters::{hook_invoker, notifier, shift_traffic, state_store, workflow};
+pub use adapters::{
+    hook_invoker, notifier, pipeline_reporter, shift_traffic, state_store, workflow,
+};
 pub use lambda_runtime::Error;
 pub use routers::{AliasRouters, ListenerRouters};
 pub use settings::{env, origin, SetupError};

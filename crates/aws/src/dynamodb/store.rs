@@ -47,6 +47,10 @@ impl DeploymentStore for DynamoDbStore {
         self.read_application(name).await
     }
 
+    async fn list_applications(&self) -> Result<Vec<String>, StoreError> {
+        self.application_names().await
+    }
+
     async fn delete_application(&self, name: &str) -> Result<(), StoreError> {
         self.remove_application(name).await
     }

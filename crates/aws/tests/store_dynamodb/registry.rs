@@ -119,6 +119,23 @@ async fn applications_and_groups_round_trip_and_keep_their_rules() {
 }
 
 #[tokio::test]
+async fn applications_are_listed_by_name_and_nothing_else_is() {
+    let table = fresh_table().await;
+    assert_eq!(table.store.list_applications().await, Ok(Vec::new()));
+    table.created_deployment("live").await;
+    table
+        .store
+        .create_application(&fixtures::lambda_application("bakery"))
+        .await
+        .unwrap();
+
+    let mut names = table.store.list_applications().await.unwrap();
+    names.sort();
+
+    assert_eq!(names, ["bakery", "shop"]);
+}
+
+#[tokio::test]
 async fn a_group_with_an_active_deployment_cannot_be_deleted() {
     let table = fresh_table().await;
     let group = table.registered_group("shop", "live").await;

@@ -108,6 +108,9 @@ pub struct Page<T> {
 pub trait DeploymentStore: Send + Sync {
     async fn create_application(&self, application: &Application) -> Result<(), StoreError>;
     async fn get_application(&self, name: &str) -> Result<Option<Application>, StoreError>;
+    /// Every application's name, in no particular order. May read the whole store: meant for
+    /// rare administrative checks, never for a deployment's path.
+    async fn list_applications(&self) -> Result<Vec<String>, StoreError>;
     /// Refused while the application has deployment groups.
     async fn delete_application(&self, name: &str) -> Result<(), StoreError>;
 

@@ -8,6 +8,7 @@ mod function;
 mod hooks;
 pub mod names;
 mod observe;
+mod pipeline;
 mod sample_hooks;
 mod setup;
 mod workflow;
@@ -16,6 +17,7 @@ pub use clock::WorldClock;
 pub use function::HandlerFunction;
 pub use hooks::LocalHookInvoker;
 pub use observe::{Forward, Observation, Routing, RoutingReader, TrafficLog};
+pub use pipeline::{JobAnswer, RecordingPipelineReporter};
 pub use sample_hooks::{HookBehaviour, SampleHook};
 pub use setup::TriggerTopic;
 pub use workflow::LocalWorkflow;
@@ -28,9 +30,11 @@ use gradual_core::trigger::Origin;
 use gradual_emulator::{unique_name, Emulator, ACCOUNT_ID, REGION};
 use gradual_handlers::bake::Bake;
 use gradual_handlers::create_deployment::CreateDeployment;
+use gradual_handlers::entry_points::DeploymentEntry;
 use gradual_handlers::get_deployment::GetDeployment;
 use gradual_handlers::hook_callback::HookCallback;
 use gradual_handlers::record_status::RecordStatus;
+use gradual_handlers::registration::Register;
 use gradual_handlers::run_hook::RunHook;
 use gradual_handlers::stop_deployment::StopDeployment;
 use gradual_handlers::traffic::{RouterFactory, ShiftTraffic};
@@ -53,6 +57,8 @@ pub struct LocalWorld {
     pub functions: FunctionRegistry,
     pub machine: Arc<StateMachine>,
     pub workflow: Arc<LocalWorkflow>,
+    /// What create-deployment answered to CodePipeline jobs.
+    pub pipeline: Arc<RecordingPipelineReporter>,
 }
 
 impl LocalWorld {
@@ -93,6 +99,7 @@ impl LocalWorld {
             functions,
             machine,
             workflow,
+            pipeline: Arc::default(),
         };
         world.register_functions();
         world
@@ -174,11 +181,21 @@ impl LocalWorld {
             }),
         );
         self.functions.register(
-            names::CREATE_DEPLOYMENT,
-            HandlerFunction(CreateDeployment {
+            names::REGISTER,
+            HandlerFunction(Register {
                 store: store.clone(),
-                workflow: self.workflow.clone(),
-                clock: handler_clock,
+                clock: handler_clock.clone(),
+            }),
+        );
+        self.functions.register(
+            names::CREATE_DEPLOYMENT,
+            HandlerFunction(DeploymentEntry {
+                create: CreateDeployment {
+                    store: store.clone(),
+                    workflow: self.workflow.clone(),
+                    clock: handler_clock,
+                },
+                pipeline: self.pipeline.clone(),
             }),
         );
     }

@@ -1,0 +1,62 @@
+//! The `create-deployment` function's three entry points, all ending in [`CreateDeployment`]:
+//! a direct request (CLI, Lambda invoke), an EventBridge event whose `detail` is that request,
+//! and a CodePipeline Lambda invoke action whose `UserParameters` is that request. See
+//! `docs/entry-points.md`.
+
+mod codepipeline;
+mod eventbridge;
+mod request;
+
+pub use codepipeline::{JobOutcome, PipelineAnswer};
+pub use eventbridge::{DETAIL_TYPE, SOURCE};
+pub use request::EntryRequest;
+
+use crate::create_deployment::{CreateDeployment, CreateDeploymentResponse};
+use crate::error::HandlerError;
+use crate::handler::Handler;
+use async_trait::async_trait;
+use gradual_core::ports::PipelineReporter;
+use gradual_core::Creator;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// What the function answers: the deployment's id, or for a pipeline job what it told
+/// CodePipeline (CodePipeline itself reads nothing from the function's answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EntryResponse {
+    Created(CreateDeploymentResponse),
+    Pipeline(PipelineAnswer),
+}
+
+pub struct DeploymentEntry {
+    pub create: CreateDeployment,
+    pub pipeline: Arc<dyn PipelineReporter>,
+}
+
+#[async_trait]
+impl Handler for DeploymentEntry {
+    type Input = EntryRequest;
+    type Output = EntryResponse;
+
+    async fn handle(&self, request: EntryRequest) -> Result<EntryResponse, HandlerError> {
+        match request {
+            EntryRequest::Direct(request) => self
+                .create
+                .create(*request, Creator::User)
+                .await
+                .map(EntryResponse::Created),
+            EntryRequest::EventBridge(event) => {
+                let request = eventbridge::deployment_request(*event)?;
+                self.create
+                    .create(request, Creator::User)
+                    .await
+                    .map(EntryResponse::Created)
+            }
+            EntryRequest::CodePipeline(job) => codepipeline::Job::read(*job)?
+                .answer(&self.create, self.pipeline.as_ref())
+                .await
+                .map(EntryResponse::Pipeline),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Custom deployment configs, in CodeDeploy's CreateDeploymentConfig shape.
+//!
+//! A config named by a deployment group as its default cannot be deleted: the groups are
+//! looked up first, and the deletion refused while any names it. The check and the deletion
+//! are two steps, so a group registered between them with that config can be left naming a
+//! deleted config; its next deployment is then refused with an unknown-config error, until
+//! the group names another config. Running deployments are never affected: their schedule is
+//! frozen when they are created.
+
+use super::{Register, RegisterOutput};
+use crate::error::HandlerError;
+use gradual_core::deployment::group_key;
+use gradual_core::DeploymentConfig;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentConfigRef {
+    pub deployment_config_name: String,
+}
+
+impl Register {
+    pub(super) async fn create_config(
+        &self,
+        config: DeploymentConfig,
+    ) -> Result<RegisterOutput, HandlerError> {
+        config
+            .validate()
+            .map_err(|error| HandlerError::InvalidInput(error.to_string()))?;
+        self.store.create_deployment_config(&config).await?;
+        Ok(RegisterOutput::config(config))
+    }
+
+    /// A custom config, or a predefined one by its name.
+    pub(super) async fn get_config(
+        &self,
+        input: DeploymentConfigRef,
+    ) -> Result<RegisterOutput, HandlerError> {
+        let name = &input.deployment_config_name;
+        let config = match DeploymentConfig::predefined(name) {
+            Some(config) => config,
+            None => self
+                .store
+                .get_deployment_config(name)
+                .await?
+                .ok_or_else(|| missing(name))?,
+        };
+        Ok(RegisterOutput::config(config))
+    }
+
+    pub(super) async fn delete_config(
+        &self,
+        input: DeploymentConfigRef,
+    ) -> Result<RegisterOutput, HandlerError> {
+        let name = &input.deployment_config_name;
+        if DeploymentConfig::predefined(name).is_some() {
+            return Err(HandlerError::InvalidInput(format!(
+                "deploymentConfigName: {name:?} is predefined and cannot be deleted"
+            )));
+        }
+        if self.store.get_deployment_config(name).await?.is_none() {
+            return Err(missing(name));
+        }
+        let users = self.groups_using(name).await?;
+        if !users.is_empty() {
+            return Err(HandlerError::InvalidInput(format!(
+                "deploymentConfigName: deployment config {name:?} is the config of deployment group{} {}; \
+                 give them another config first",
+                if users.len() == 1 { "" } else { "s" },
+                users.join(", ")
+            )));
+        }
+        self.store.delete_deployment_config(name).await?;
+        Ok(RegisterOutput::deleted(format!("deployment config {name}")))
+    }
+
+    /// Every group naming `config` as its config, as `application/group`.
+    async fn groups_using(&self, config: &str) -> Result<Vec<String>, HandlerError> {
+        let mut users = Vec::new();
+        for application in self.store.list_applications().await? {
+            for name in self.store.list_deployment_groups(&application).await? {
+                let group = self.store.get_deployment_group(&application, &name).await?;
+                if group.is_some_and(|group| group.deployment_config_name == config) {
+                    users.push(group_key(&application, &name));
+                }
+            }
+        }
+        Ok(users)
+    }
+}
+
+fn missing(name: &str) -> HandlerError {
+    HandlerError::InvalidInput(format!(
+        "deploymentConfigName: no deployment config named {name:?}"
+    ))
+}

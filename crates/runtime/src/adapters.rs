@@ -35,9 +35,9 @@ pub fn hook_invoker(config: &SdkConfig) -> Arc<LambdaHookInvoker> {
 
 /// Answers CodePipeline jobs.
 pub fn pipeline_reporter(config: &SdkConfig) -> Arc<CodePipelineReporter> {
-    Arc::new(CodePipelineReporter::new(aws_sdk_codepipeline::Client::new(
-        config,
-    )))
+    Arc::new(CodePipelineReporter::new(
+        aws_sdk_codepipeline::Client::new(config),
+    ))
 }
 
 /// Publishes trigger messages to SNS.

@@ -62,7 +62,9 @@ impl DynamoDbStore {
             .iter()
             .map(|item| {
                 let partition = required_text(item, PARTITION_KEY)?;
-                let name = partition.strip_prefix(&pattern.partition).unwrap_or(partition);
+                let name = partition
+                    .strip_prefix(&pattern.partition)
+                    .unwrap_or(partition);
                 Ok(name.to_owned())
             })
             .collect::<Result<_, ItemError>>()?;

@@ -103,7 +103,7 @@ async fn poll(
         let deployment = &document.deployment_info;
         let mut latest = String::new();
         for record in &document.history {
-            if let HistoryEntry::Lifecycle { .. } = record.entry {
+            if matches!(record.entry, HistoryEntry::Lifecycle { .. }) {
                 latest = timeline::describe(&record.entry);
                 if shown.insert(record.key.clone()) {
                     bar.println(timeline::line(deployment.create_time, record));

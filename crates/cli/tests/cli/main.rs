@@ -5,5 +5,6 @@ mod input;
 mod lambda_gateway;
 mod lambda_group;
 mod local_deployments;
+mod local_registration;
 mod plan;
 mod support;

@@ -73,3 +73,43 @@ async fn a_custom_config_file_with_explicit_steps_is_planned() {
     assert_eq!(plan["totalBakeSeconds"], 720);
     assert_eq!(plan["steps"][3]["startsAtSeconds"], 720);
 }
+
+#[tokio::test]
+async fn config_list_shows_every_predefined_config_with_its_schedule() {
+    let ran = gradual(&["--output", "json", "config", "list"]).await;
+
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let configs = ran.json()["deploymentConfigs"]
+        .as_array()
+        .expect("a list of configs")
+        .clone();
+    assert_eq!(configs.len(), 14, "{configs:?}");
+    assert_eq!(
+        configs[0]["deploymentConfigName"],
+        "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+    );
+
+    let text = gradual(&["config", "list"]).await;
+    let all_at_once = text
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("CodeDeployDefault.ECSAllAtOnce "))
+        .expect("a line for CodeDeployDefault.ECSAllAtOnce");
+    assert_eq!(
+        all_at_once.split_whitespace().collect::<Vec<_>>(),
+        ["CodeDeployDefault.ECSAllAtOnce", "ECS", "100%"]
+    );
+}
+
+#[tokio::test]
+async fn config_get_of_a_predefined_name_needs_no_stack() {
+    let ran = gradual(&[
+        "config",
+        "get",
+        "CodeDeployDefault.LambdaCanary10Percent30Minutes",
+    ])
+    .await;
+
+    assert_eq!(ran.code, 0, "{ran:?}");
+    assert!(ran.stdout.contains("Lambda  10% for 30m, 100%"), "{ran:?}");
+}

@@ -15,13 +15,16 @@
 //! | deployment | `DEPLOYMENT#<id>` | `DEPLOYMENT` | `document`, `status`, the changing fields, `GSI1PK`, `GSI1SK`, `waitToken`, `stopRequest` |
 //! | history counter | `DEPLOYMENT#<id>` | `SEQUENCE` | `lastSequence` |
 //! | history record | `DEPLOYMENT#<id>` | `HISTORY#<key>` | `sequence`, `document` |
-//! | active slot | `ACTIVE#<app>/<group>` | `ACTIVE` | `deploymentId` |
+//! | active slot | `ACTIVE#<app>/<group>` | `ACTIVE` | `deploymentId`, `GSI1PK`, `GSI1SK` |
 //! | request token | `TOKEN#<token>` | `TOKEN` | `fingerprint`, `deploymentId` |
 //! | hook execution | `HOOK#<execution id>` | `HOOK` | `executionId`, `deploymentId`, `lifecycleEvent`, `functionName`, `taskToken`, `status`, `startedAt`, `expiresAt` |
 //! | event's hook execution | `DEPLOYMENT#<id>` | `HOOK#<event>` | `executionId`, `expiresAt` |
 //!
 //! The global index `GSI1` (keys only) lists a group's deployments newest first:
 //! `GSI1PK = GROUP#<app>/<group>`, `GSI1SK = <create time, UTC, nanoseconds>#<id>`.
+//! The same index lists every held active slot, across groups, under `GSI1PK = ACTIVE`,
+//! `GSI1SK = <app>/<group>#<id>`: what an alarm state change looks through for the running
+//! deployments that watch the alarm.
 //! Its reads are eventually consistent, as every global index's; all other reads are strong.
 //! A listing's `nextToken` is that index position, bound to its group and hex-encoded; a page
 //! carries one only when more deployments follow, and holds at most [`MAX_PAGE`] of them.
@@ -52,6 +55,7 @@
 //! (status, error, start and complete times, traffic, rollback link) are attributes of their
 //! own that override it, so each change is one small conditional update.
 
+mod active;
 mod applications;
 mod configs;
 mod creation;

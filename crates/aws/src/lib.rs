@@ -1,6 +1,7 @@
 //! Adapters of the domain ports, one module per AWS service.
 
 pub mod alb;
+pub mod cloudwatch;
 pub mod codepipeline;
 pub mod dynamodb;
 pub mod lambda_alias;

@@ -3,6 +3,7 @@
 mod store_dynamodb {
     pub mod support;
 
+    mod active;
     mod creation;
     mod history;
     mod hook_executions;

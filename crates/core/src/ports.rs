@@ -1,5 +1,6 @@
 //! Ports: how the domain reaches the outside world. Adapters live in `gradual-aws`.
 
+mod alarms;
 mod clock;
 mod hook_executions;
 mod hooks;
@@ -10,6 +11,7 @@ mod store;
 mod traffic;
 mod workflow;
 
+pub use alarms::{AlarmError, AlarmReading, AlarmSource, AlarmState};
 pub use clock::{Clock, SystemClock};
 pub use hook_executions::{HookExecution, HookExecutionStatus, HookExecutionStore};
 pub use hooks::{HookInvokeError, HookInvoker, HookPayload};

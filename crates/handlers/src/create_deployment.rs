@@ -5,7 +5,9 @@
 use crate::error::HandlerError;
 use crate::handler::Handler;
 use async_trait::async_trait;
-use gradual_core::ports::{Clock, Creation, DeploymentStore, IdempotencyKey, Workflow};
+use gradual_core::ports::{
+    AlarmError, AlarmSource, Clock, Creation, DeploymentStore, IdempotencyKey, Workflow,
+};
 use gradual_core::{
     AlarmConfiguration, AppSpec, AutoRollbackConfiguration, ComputePlatform, Creator, Deployment,
     DeploymentConfig, DeploymentGroup, DeploymentId, DeploymentStatus, ErrorCode, Hook, Target,
@@ -33,6 +35,11 @@ pub struct CreateDeploymentRequest {
     pub alarm_configuration: Option<AlarmConfiguration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_request_token: Option<String>,
+    /// Alarms already in ALARM when the deployment is created are recorded in its
+    /// `ignoredAlarms` and do not stop it. Without this, a deployment whose alarm is firing
+    /// stops before its first traffic shift.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore_alarms_firing_at_start: bool,
 }
 
 /// What to deploy: an AppSpec (CodeDeploy's `AppSpecContent`), or gradual's explicit targets.
@@ -65,6 +72,8 @@ pub struct CreateDeployment {
     pub store: Arc<dyn DeploymentStore>,
     pub workflow: Arc<dyn Workflow>,
     pub clock: Arc<dyn Clock>,
+    /// Read for `ignoreAlarmsFiringAtStart`.
+    pub alarms: Arc<dyn AlarmSource>,
 }
 
 #[async_trait]
@@ -90,6 +99,15 @@ impl CreateDeployment {
         let group = self.group(&request).await?;
         let config = self.config(&request, &group).await?;
         let (targets, hooks) = resolve_revision(&request.revision, &group)?;
+        let alarm_configuration = request
+            .alarm_configuration
+            .clone()
+            .unwrap_or_else(|| group.alarm_configuration.clone());
+        let ignored_alarms = if request.ignore_alarms_firing_at_start {
+            self.alarms_firing(&alarm_configuration).await?
+        } else {
+            Vec::new()
+        };
         let deployment = Deployment {
             id: DeploymentId::generate(),
             application_name: group.application_name.clone(),
@@ -107,11 +125,8 @@ impl CreateDeployment {
                 .auto_rollback_configuration
                 .clone()
                 .unwrap_or_else(|| group.auto_rollback_configuration.clone()),
-            alarm_configuration: request
-                .alarm_configuration
-                .clone()
-                .unwrap_or_else(|| group.alarm_configuration.clone()),
-            ignored_alarms: Vec::new(),
+            alarm_configuration,
+            ignored_alarms,
             rollback_info: Default::default(),
             traffic: Default::default(),
             create_time: self.clock.now(),
@@ -197,6 +212,31 @@ impl CreateDeployment {
         };
         gradual_core::config::resolve(name, group.compute_platform, custom.as_ref())
             .map_err(|error| HandlerError::InvalidInput(format!("deploymentConfigName: {error}")))
+    }
+
+    /// The alarms of `configuration` in ALARM now, which the deployment will ignore. When they
+    /// cannot be read, the deployment is refused, unless `ignorePollAlarmFailure` says to go on
+    /// (ignoring none: the first traffic step polls them again).
+    async fn alarms_firing(
+        &self,
+        configuration: &AlarmConfiguration,
+    ) -> Result<Vec<String>, HandlerError> {
+        if !configuration.enabled || configuration.alarms.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.alarms.alarms_in_alarm(&configuration.alarms).await {
+            Ok(firing) => Ok(firing),
+            Err(error) if configuration.ignore_poll_alarm_failure => {
+                tracing::warn!(%error, "alarm states unreadable at creation; ignoring none");
+                Ok(Vec::new())
+            }
+            Err(error @ AlarmError::Missing { .. }) => Err(HandlerError::InvalidInput(format!(
+                "alarmConfiguration.alarms: {error}"
+            ))),
+            Err(error) => Err(HandlerError::Transient(format!(
+                "ignoreAlarmsFiringAtStart: the alarm states could not be read: {error}"
+            ))),
+        }
     }
 
     async fn start_workflow(&self, deployment: &Deployment) -> Result<(), HandlerError> {

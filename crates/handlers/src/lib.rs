@@ -2,6 +2,8 @@
 //! Lambda `main`s in `functions/` wire AWS adapters to these handlers; the local executor wires
 //! the same handlers to the emulator, so offline runs exercise exactly this code.
 
+pub mod alarm_listener;
+pub mod alarms;
 pub mod bake;
 pub mod create_deployment;
 pub mod deployments;

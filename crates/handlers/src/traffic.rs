@@ -6,7 +6,12 @@
 //! "percent"?, "step"?, "targets"?}`. `targets` defaults to the deployment's own. Every action is
 //! idempotent: the routers treat the requested state already in place as done, and the history
 //! record of an action is written once.
+//!
+//! Before traffic moves forward (the first shift, and the step after every bake) the watched
+//! alarms are polled: one in ALARM stops the deployment with `ALARM_ACTIVE` (see
+//! [`crate::alarms`]). The event path (alarm-listener) usually stops it sooner.
 
+use crate::alarms::stop_if_alarm_active;
 use crate::deployments::{load, move_to};
 use crate::error::HandlerError;
 use crate::handler::Handler;
@@ -14,7 +19,9 @@ use crate::waits::check_not_stopped;
 use async_trait::async_trait;
 use gradual_core::deployment::TrafficProgress;
 use gradual_core::history::{HistoryEntry, HistoryRecord};
-use gradual_core::ports::{Clock, DeploymentSignals, DeploymentStore, TrafficRouter, TrafficState};
+use gradual_core::ports::{
+    AlarmSource, Clock, DeploymentSignals, DeploymentStore, TrafficRouter, TrafficState,
+};
 use gradual_core::traffic::{Lockstep, TrafficAction};
 use gradual_core::{Deployment, DeploymentId, DeploymentStatus, Target};
 use serde::{Deserialize, Serialize};
@@ -73,6 +80,8 @@ pub struct ShiftTraffic {
     pub signals: Arc<dyn DeploymentSignals>,
     pub clock: Arc<dyn Clock>,
     pub routers: Arc<dyn RouterFactory>,
+    /// Polled before traffic moves forward.
+    pub alarms: Arc<dyn AlarmSource>,
 }
 
 #[async_trait]
@@ -91,6 +100,13 @@ impl Handler for ShiftTraffic {
         );
         if moves_forward {
             check_not_stopped(self.signals.as_ref(), &deployment.id).await?;
+            stop_if_alarm_active(
+                self.alarms.as_ref(),
+                self.signals.as_ref(),
+                self.clock.as_ref(),
+                &deployment,
+            )
+            .await?;
             self.end_bake(&deployment).await?;
         }
         let states = lockstep

@@ -1,6 +1,7 @@
 //! The sample payloads under `events/` are valid inputs of their functions' handlers, and cover
 //! every action, so that the samples cannot drift from the code.
 
+use gradual_handlers::alarm_listener::AlarmStateChangeEvent;
 use gradual_handlers::bake::BakeInput;
 use gradual_handlers::entry_points::EntryRequest;
 use gradual_handlers::get_deployment::GetDeploymentInput;
@@ -45,6 +46,7 @@ fn check_for(function: &str) -> Option<Check> {
         "stop-deployment" => input_of::<StopDeploymentInput>,
         "get-deployment" => input_of::<GetDeploymentInput>,
         "register" => input_of::<RegisterInput>,
+        "alarm-listener" => input_of::<AlarmStateChangeEvent>,
         _ => return None,
     };
     Some(check)
@@ -83,6 +85,7 @@ fn required_samples() -> Vec<(&'static str, Vec<&'static str>)> {
         ("bake", vec![]),
         ("run-hook", vec![]),
         ("hook-callback", vec!["succeeded", "failed"]),
+        ("alarm-listener", vec!["alarm"]),
         ("create-deployment", CREATE_DEPLOYMENT_SHAPES.to_vec()),
         ("stop-deployment", vec!["stop", "stop-and-roll-back"]),
         ("get-deployment", vec!["one", "list"]),

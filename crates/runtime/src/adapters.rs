@@ -3,6 +3,7 @@
 
 use crate::settings::{env, SetupError, STATE_MACHINE_ARN, TABLE};
 use aws_config::SdkConfig;
+use gradual_aws::cloudwatch::CloudWatchAlarms;
 use gradual_aws::codepipeline::CodePipelineReporter;
 use gradual_aws::dynamodb::DynamoDbStore;
 use gradual_aws::lambda_invoke::LambdaHookInvoker;
@@ -45,6 +46,13 @@ pub fn notifier(config: &SdkConfig) -> Arc<SnsNotifier> {
     Arc::new(SnsNotifier::new(aws_sdk_sns::Client::new(config)))
 }
 
+/// Reads alarm states from CloudWatch.
+pub fn alarm_source(config: &SdkConfig) -> Arc<CloudWatchAlarms> {
+    Arc::new(CloudWatchAlarms::new(aws_sdk_cloudwatch::Client::new(
+        config,
+    )))
+}
+
 /// The traffic handler moving the targets `routers` makes routers for: what
 /// `shift-alias-weight` and `swap-alb-targets` run.
 pub fn shift_traffic(
@@ -57,5 +65,6 @@ pub fn shift_traffic(
         signals: store,
         clock: Arc::new(SystemClock),
         routers: Arc::new(routers),
+        alarms: alarm_source(config),
     })
 }

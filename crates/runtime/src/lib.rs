@@ -8,7 +8,7 @@ pub mod routers;
 pub mod settings;
 
 pub use adapters::{
-    hook_invoker, notifier, pipeline_reporter, shift_traffic, state_store, workflow,
+    alarm_source, hook_invoker, notifier, pipeline_reporter, shift_traffic, state_store, workflow,
 };
 pub use lambda_runtime::Error;
 pub use routers::{AliasRouters, ListenerRouters};

@@ -5,7 +5,7 @@ use gradual_core::ports::SystemClock;
 use gradual_handlers::create_deployment::CreateDeployment;
 use gradual_handlers::entry_points::DeploymentEntry;
 use gradual_runtime::{
-    aws_config, init_logging, pipeline_reporter, serve, state_store, workflow, Error,
+    alarm_source, aws_config, init_logging, pipeline_reporter, serve, state_store, workflow, Error,
 };
 use std::sync::Arc;
 
@@ -18,6 +18,7 @@ async fn main() -> Result<(), Error> {
             store: state_store(&config)?,
             workflow: workflow(&config)?,
             clock: Arc::new(SystemClock),
+            alarms: alarm_source(&config),
         },
         pipeline: pipeline_reporter(&config),
     })

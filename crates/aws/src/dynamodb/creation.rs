@@ -1,11 +1,13 @@
-//! Creating a deployment: the deployment, its group's active slot, its history counter and
-//! its request token, in one transaction whose cancellation says which rule stopped it.
+//! Creating a deployment: the deployment, its group's active slot (listed in the group index
+//! under [`keys::ACTIVE_INDEX_PARTITION`]), its history counter and its request token, in one
+//! transaction whose cancellation says which rule stopped it.
 
 use super::deployment_item;
 use super::expression::{absent, Placeholders};
 use super::failure::already_exists;
 use super::item::{number, required_deployment_id, required_text, text, Item, DEPLOYMENT_ID};
 use super::keys;
+use super::schema::{GROUP_INDEX_PARTITION_KEY, GROUP_INDEX_SORT_KEY};
 use super::store::DynamoDbStore;
 use super::transaction::Cancelled;
 use gradual_core::deployment::Deployment;
@@ -37,7 +39,21 @@ impl DynamoDbStore {
         let mut writes = vec![
             self.put_write(deployment_item::encode(deployment)?, Some(absent()), &none)?,
             self.put_write(
-                slot.with([(DEPLOYMENT_ID, text(id.as_str()))]),
+                slot.with([
+                    (DEPLOYMENT_ID, text(id.as_str())),
+                    (
+                        GROUP_INDEX_PARTITION_KEY,
+                        text(keys::ACTIVE_INDEX_PARTITION),
+                    ),
+                    (
+                        GROUP_INDEX_SORT_KEY,
+                        text(keys::active_index_sort(
+                            &deployment.application_name,
+                            &deployment.deployment_group_name,
+                            id,
+                        )),
+                    ),
+                ]),
                 Some(slot_condition),
                 &slot_placeholders,
             )?,

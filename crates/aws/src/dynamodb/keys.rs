@@ -85,6 +85,15 @@ pub(super) fn active_slot(application: &str, group: &str) -> ItemKey {
     )
 }
 
+/// The group index's partition listing every held active slot, so that one query finds
+/// the running deployments of all groups.
+pub(super) const ACTIVE_INDEX_PARTITION: &str = "ACTIVE";
+
+/// The group index's sort key of an active slot: its group, then the deployment holding it.
+pub(super) fn active_index_sort(application: &str, group: &str, id: &DeploymentId) -> String {
+    format!("{}#{id}", group_key(application, group))
+}
+
 pub(super) fn token(token: &str) -> ItemKey {
     ItemKey::new(format!("TOKEN#{token}"), "TOKEN")
 }
@@ -102,7 +111,7 @@ pub(super) fn group_index_sort(create_time: OffsetDateTime, id: &DeploymentId) -
     format!("{time}#{id}")
 }
 
-/// The deployment a group index sort key belongs to.
+/// The deployment a group index sort key belongs to (a deployment's, or an active slot's).
 pub(super) fn deployment_of_group_index_sort(sort: &str) -> Option<DeploymentId> {
     let (_, id) = sort.rsplit_once('#')?;
     id.parse().ok()
@@ -136,6 +145,10 @@ mod tests {
         assert_eq!(deployment_of_group_index_sort(&sort), Some(id.clone()));
         assert_eq!(
             deployment_of_partition(&deployment(&id).partition),
+            Some(id.clone())
+        );
+        assert_eq!(
+            deployment_of_group_index_sort(&active_index_sort("shop", "live", &id)),
             Some(id)
         );
         assert_eq!(deployment_of_group_index_sort("2026#d-nope"), None);

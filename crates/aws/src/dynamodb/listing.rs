@@ -74,7 +74,7 @@ impl DynamoDbStore {
 
     /// Up to `limit` index entries of `partition`, newest first, from `start`; and where the
     /// next query starts, if the index has more.
-    async fn query_group_index(
+    pub(super) async fn query_group_index(
         &self,
         partition: &str,
         limit: usize,

@@ -148,6 +148,10 @@ impl DeploymentStore for DynamoDbStore {
         self.read_active_slot(application, group).await
     }
 
+    async fn active_deployments(&self) -> Result<Vec<DeploymentId>, StoreError> {
+        self.active_slot_holders().await
+    }
+
     async fn list_deployments(
         &self,
         application: &str,

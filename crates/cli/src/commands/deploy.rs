@@ -25,6 +25,10 @@ pub struct DeployArgs {
     /// Makes the request idempotent: repeating it with the same token starts nothing new.
     #[arg(long)]
     token: Option<String>,
+    /// Alarms already in ALARM when the deployment starts do not stop it (they are listed in
+    /// the deployment's `ignoredAlarms`): for shipping the fix of what the alarm reports.
+    #[arg(long)]
+    ignore_alarms_firing_at_start: bool,
     /// An AppSpec file (YAML or JSON), as CodeDeploy takes it.
     #[arg(long)]
     appspec: Option<PathBuf>,
@@ -82,6 +86,7 @@ impl DeployArgs {
             auto_rollback_configuration: None,
             alarm_configuration: None,
             client_request_token: self.token.clone(),
+            ignore_alarms_firing_at_start: self.ignore_alarms_firing_at_start,
         })
     }
 

@@ -175,6 +175,10 @@ pub trait DeploymentStore: Send + Sync {
         application: &str,
         group: &str,
     ) -> Result<Option<DeploymentId>, StoreError>;
+    /// Every deployment that holds its group's active slot, across all groups, in no
+    /// particular order: the deployments an alarm may have to stop. Read from an index, so a
+    /// deployment created a moment ago may be missing for a moment.
+    async fn active_deployments(&self) -> Result<Vec<DeploymentId>, StoreError>;
     /// Deployments of a group, newest first.
     async fn list_deployments(
         &self,

@@ -192,6 +192,7 @@ impl Demo {
             auto_rollback_configuration: None,
             alarm_configuration: None,
             client_request_token: None,
+            ignore_alarms_firing_at_start: false,
         };
         let id = self.world.deploy(&request).await.unwrap_or_else(|error| {
             panic!("create-deployment refused the demo's request: {error}")

@@ -3,6 +3,7 @@
 //! definition, same handlers, same adapters — with only Step Functions and Lambda replaced by
 //! in-process stand-ins.
 
+mod alarms;
 mod clock;
 mod function;
 mod hooks;
@@ -13,6 +14,7 @@ mod sample_hooks;
 mod setup;
 mod workflow;
 
+pub use alarms::{alarm_state_change_event, AlarmChange, AlarmSnapshot};
 pub use clock::WorldClock;
 pub use function::HandlerFunction;
 pub use hooks::LocalHookInvoker;
@@ -29,16 +31,12 @@ use gradual_aws::sns::SnsNotifier;
 use gradual_core::trigger::Origin;
 use gradual_emulator::{unique_name, Emulator, ACCOUNT_ID, REGION};
 use gradual_handlers::bake::Bake;
-use gradual_handlers::create_deployment::CreateDeployment;
-use gradual_handlers::entry_points::DeploymentEntry;
 use gradual_handlers::get_deployment::GetDeployment;
 use gradual_handlers::hook_callback::HookCallback;
 use gradual_handlers::record_status::RecordStatus;
 use gradual_handlers::registration::Register;
 use gradual_handlers::run_hook::RunHook;
 use gradual_handlers::stop_deployment::StopDeployment;
-use gradual_handlers::traffic::{RouterFactory, ShiftTraffic};
-use gradual_runtime::{AliasRouters, ListenerRouters};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -113,12 +111,6 @@ impl LocalWorld {
             region: REGION.to_owned(),
             account_id: ACCOUNT_ID.to_owned(),
         };
-        let traffic = |routers: Arc<dyn RouterFactory>| ShiftTraffic {
-            store: store.clone(),
-            signals: store.clone(),
-            clock: handler_clock.clone(),
-            routers,
-        };
         self.functions.register(
             names::RECORD_STATUS,
             HandlerFunction(RecordStatus {
@@ -128,18 +120,6 @@ impl LocalWorld {
                 clock: handler_clock.clone(),
                 origin,
             }),
-        );
-        self.functions.register(
-            names::SHIFT_ALIAS_WEIGHT,
-            HandlerFunction(traffic(Arc::new(AliasRouters {
-                client: aws_sdk_lambda::Client::new(&self.sdk),
-            }))),
-        );
-        self.functions.register(
-            names::SWAP_ALB_TARGETS,
-            HandlerFunction(traffic(Arc::new(ListenerRouters {
-                client: aws_sdk_elasticloadbalancingv2::Client::new(&self.sdk),
-            }))),
         );
         self.functions.register(
             names::BAKE,
@@ -187,17 +167,8 @@ impl LocalWorld {
                 clock: handler_clock.clone(),
             }),
         );
-        self.functions.register(
-            names::CREATE_DEPLOYMENT,
-            HandlerFunction(DeploymentEntry {
-                create: CreateDeployment {
-                    store: store.clone(),
-                    workflow: self.workflow.clone(),
-                    clock: handler_clock,
-                },
-                pipeline: self.pipeline.clone(),
-            }),
-        );
+        self.read_alarms_from(self.cloudwatch_alarms());
+        self.register_alarm_listener();
     }
 
     /// The hook-callback handler, for sample hooks that report back in-process.

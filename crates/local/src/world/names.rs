@@ -18,6 +18,7 @@ pub const HOOK_CALLBACK: &str = "gradual-hook-callback";
 pub const STOP_DEPLOYMENT: &str = "gradual-stop-deployment";
 pub const GET_DEPLOYMENT: &str = "gradual-get-deployment";
 pub const REGISTER: &str = "gradual-register";
+pub const ALARM_LISTENER: &str = "gradual-alarm-listener";
 
 pub const RECORD_STATUS: &str = "gradual-record-status";
 pub const SHIFT_ALIAS_WEIGHT: &str = "gradual-shift-alias-weight";

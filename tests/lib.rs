@@ -1,0 +1,1 @@
+//! No library: this package holds the checks that span the whole repository (`packaging.rs`).

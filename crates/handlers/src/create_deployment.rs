@@ -4,6 +4,7 @@
 
 use crate::error::HandlerError;
 use crate::handler::Handler;
+use crate::registration::{check_alarms, check_auto_rollback};
 use async_trait::async_trait;
 use gradual_core::ports::{
     AlarmError, AlarmSource, Clock, Creation, DeploymentStore, IdempotencyKey, Workflow,
@@ -96,6 +97,7 @@ impl CreateDeployment {
         request: CreateDeploymentRequest,
         creator: Creator,
     ) -> Result<CreateDeploymentResponse, HandlerError> {
+        check_overrides(&request)?;
         let group = self.group(&request).await?;
         let config = self.config(&request, &group).await?;
         let (targets, hooks) = resolve_revision(&request.revision, &group)?;
@@ -264,6 +266,17 @@ impl CreateDeployment {
         }
         Ok(())
     }
+}
+
+/// The deployment's own alarm and rollback settings follow the rules of a group's.
+fn check_overrides(request: &CreateDeploymentRequest) -> Result<(), HandlerError> {
+    if let Some(alarms) = &request.alarm_configuration {
+        check_alarms(alarms)?;
+    }
+    if let Some(rollback) = &request.auto_rollback_configuration {
+        check_auto_rollback(rollback)?;
+    }
+    Ok(())
 }
 
 /// The workflow's input: see docs/workflow.md.

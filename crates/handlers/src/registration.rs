@@ -10,7 +10,9 @@ mod names;
 
 pub use applications::{ApplicationInput, ApplicationRef};
 pub use configs::DeploymentConfigRef;
-pub use group_rules::{is_sns_topic_arn, MAX_ALARMS, MAX_TRIGGERS};
+pub use group_rules::{
+    check_alarms, check_auto_rollback, is_sns_topic_arn, MAX_ALARMS, MAX_TRIGGERS,
+};
 pub use groups::{DeploymentGroupInput, DeploymentGroupRef};
 pub use names::MAX_NAME_LENGTH;
 

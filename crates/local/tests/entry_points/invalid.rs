@@ -113,6 +113,27 @@ fn cases(function: &str) -> Vec<Case> {
             "unknown field `deploymentConfig`",
         ),
         (
+            "too many alarms in the override",
+            with(
+                "alarmConfiguration",
+                json!({"enabled": true, "alarms": (0..11).map(|n| format!("alarm-{n}")).collect::<Vec<_>>()}),
+            ),
+            "InvalidInput",
+            "alarmConfiguration.alarms: 11 alarms, above the limit of 10",
+        ),
+        (
+            "alarm override enabled without alarms",
+            with("alarmConfiguration", json!({"enabled": true, "alarms": []})),
+            "InvalidInput",
+            "alarmConfiguration.alarms: alarms are enabled but none is listed",
+        ),
+        (
+            "rollback override enabled without events",
+            with("autoRollbackConfiguration", json!({"enabled": true, "events": []})),
+            "InvalidInput",
+            "autoRollbackConfiguration.events: rollback is enabled but no event is listed",
+        ),
+        (
             "not an object",
             json!(["shop", "checkout"]),
             "InvalidInput",

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds every Lambda function in the release profile (stripped, size-optimised: see
-# [profile.release] in Cargo.toml) and prints the size of each binary, against the 8 MB goal.
+# [profile.release] in Cargo.toml) and prints the size of each binary, against the 8 MB goal;
+# then runs each binary as Lambda would (function-memory: a stand-in for the Runtime API, the
+# local emulator for AWS) and prints its peak resident memory against the 128 MB it is given.
 # These are host binaries; `make sam-build` produces the arm64 ones SAM deploys, which came out
 # about a fifth smaller (docs/deploy-to-aws.md lists both).
 #
 # Usage: scripts/bench-binaries.sh [function ...]   (default: every crate under functions/)
+# Needs the project's Python environment for the emulator: `make venv` (make test makes it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -40,3 +43,6 @@ for function in "${functions[@]}"; do
     "$(awk -v bytes="$bytes" 'BEGIN { printf "%.2f", bytes / 1000000 }')" "$verdict"
 done
 echo "$over of ${#functions[@]} over the goal"
+
+echo
+cargo run --release --locked -q -p gradual-local --bin function-memory -- "${functions[@]}"

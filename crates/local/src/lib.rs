@@ -4,6 +4,7 @@
 
 pub mod asl;
 pub mod demo;
+pub mod runtime_api;
 pub mod throughput;
 pub mod world;
 

@@ -9,7 +9,7 @@ mod groups;
 mod names;
 
 pub use applications::{ApplicationInput, ApplicationRef};
-pub use configs::DeploymentConfigRef;
+pub use configs::{DeploymentConfigListing, DeploymentConfigRef};
 pub use group_rules::{
     check_alarms, check_auto_rollback, is_sns_topic_arn, MAX_ALARMS, MAX_TRIGGERS,
 };
@@ -36,12 +36,13 @@ pub enum RegisterInput {
     DeleteDeploymentGroup(DeploymentGroupRef),
     CreateDeploymentConfig(DeploymentConfig),
     GetDeploymentConfig(DeploymentConfigRef),
+    ListDeploymentConfigs(DeploymentConfigListing),
     DeleteDeploymentConfig(DeploymentConfigRef),
 }
 
 impl RegisterInput {
     /// Every action, as requests spell it.
-    pub const ACTIONS: [&'static str; 10] = [
+    pub const ACTIONS: [&'static str; 11] = [
         "create-application",
         "get-application",
         "delete-application",
@@ -51,6 +52,7 @@ impl RegisterInput {
         "delete-deployment-group",
         "create-deployment-config",
         "get-deployment-config",
+        "list-deployment-configs",
         "delete-deployment-config",
     ];
 }
@@ -68,6 +70,9 @@ pub struct RegisterOutput {
     pub deployment_group: Option<DeploymentGroup>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_config: Option<DeploymentConfig>,
+    /// The predefined configs, then the custom ones, with `list-deployment-configs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_configs: Option<Vec<DeploymentConfig>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<String>,
 }
@@ -117,6 +122,7 @@ impl Handler for Register {
             DeleteDeploymentGroup(input) => self.delete_group(input).await,
             CreateDeploymentConfig(config) => self.create_config(config).await,
             GetDeploymentConfig(input) => self.get_config(input).await,
+            ListDeploymentConfigs(input) => self.list_configs(input).await,
             DeleteDeploymentConfig(input) => self.delete_config(input).await,
         }
     }
@@ -130,9 +136,13 @@ mod tests {
     #[test]
     fn every_action_reads_and_unknown_fields_are_refused() {
         for action in RegisterInput::ACTIONS {
-            let error = serde_json::from_value::<RegisterInput>(json!({"action": action}))
-                .unwrap_err()
-                .to_string();
+            let input = serde_json::from_value::<RegisterInput>(json!({"action": action}));
+            if action == "list-deployment-configs" {
+                // Its only field, the platform, is optional.
+                assert!(input.is_ok(), "{action}: {input:?}");
+                continue;
+            }
+            let error = input.unwrap_err().to_string();
             assert!(error.starts_with("missing field"), "{action}: {error}");
         }
         let error = serde_json::from_value::<RegisterInput>(json!({

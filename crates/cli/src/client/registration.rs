@@ -21,6 +21,9 @@ pub struct Registered {
     pub deployment_group: Option<DeploymentGroup>,
     #[serde(default)]
     pub deployment_config: Option<DeploymentConfig>,
+    /// Every config, with `list-deployment-configs`.
+    #[serde(default)]
+    pub deployment_configs: Option<Vec<DeploymentConfig>>,
 }
 
 pub struct Registration<'a> {
@@ -83,6 +86,11 @@ impl<'a> Registration<'a> {
             json!({ "deploymentConfigName": name }),
         )
         .await
+    }
+
+    /// The predefined configs and the stack's custom ones.
+    pub async fn list_configs(&self) -> Result<Answer<Registered>, CliError> {
+        self.send("list-deployment-configs", json!({})).await
     }
 
     /// `body`'s fields with the action added.

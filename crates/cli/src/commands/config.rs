@@ -1,4 +1,4 @@
-//! `gradual config create|list`: custom deployment configs, beside the predefined ones.
+//! `gradual config create|get|list`: custom deployment configs, beside the predefined ones.
 
 use super::Stack;
 use crate::client::Registered;
@@ -22,8 +22,12 @@ pub enum ConfigCommand {
     },
     /// A config and its schedule: a predefined one, or a registered custom one.
     Get { name: String },
-    /// The predefined configs and their schedules.
-    List,
+    /// Every config and its schedule: the predefined ones, then the stack's custom ones.
+    List {
+        /// Only the predefined configs, which need no stack.
+        #[arg(long)]
+        predefined: bool,
+    },
 }
 
 pub async fn run(
@@ -51,10 +55,16 @@ pub async fn run(
             let config = Registered::expect(answer.value.deployment_config, "deploymentConfig")?;
             output.document(&answer.json, || table(&[config]))
         }
-        ConfigCommand::List => {
+        ConfigCommand::List { predefined: true } => {
             let predefined = predefined_configs();
             let json = json!({ "deploymentConfigs": predefined });
             output.document(&json, || table(&predefined))
+        }
+        ConfigCommand::List { predefined: false } => {
+            let registration = stack.client().await?.registration();
+            let answer = registration.list_configs().await?;
+            let configs = Registered::expect(answer.value.deployment_configs, "deploymentConfigs")?;
+            output.document(&answer.json, || table(&configs))
         }
     }
 }

@@ -51,6 +51,32 @@ fn a_registered_group_with_a_custom_config_deploys() {
             config_name.as_str()
         );
 
+        let listed = gradual_local(&["--output", "json", "config", "list"]).await;
+        assert_eq!(listed.code, 0, "{listed:?}");
+        let names: Vec<String> = listed.json()["deploymentConfigs"]
+            .as_array()
+            .expect("a list of configs")
+            .iter()
+            .filter_map(|config| config["deploymentConfigName"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(names[0], "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+        let custom = names
+            .iter()
+            .position(|name| name == &config_name)
+            .expect("the custom config is listed");
+        assert!(
+            custom >= 14,
+            "custom configs follow the 14 predefined ones: {names:?}"
+        );
+        let text = gradual_local(&["config", "list"]).await;
+        assert!(
+            text.stdout
+                .lines()
+                .any(|line| line.starts_with(&format!("{config_name} "))
+                    && line.contains("1% for 1m, 50% for 1m, 100%")),
+            "{text:?}"
+        );
+
         let grouped = gradual_local(&[
             "group",
             "create",

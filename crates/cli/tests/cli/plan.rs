@@ -75,8 +75,8 @@ async fn a_custom_config_file_with_explicit_steps_is_planned() {
 }
 
 #[tokio::test]
-async fn config_list_shows_every_predefined_config_with_its_schedule() {
-    let ran = gradual(&["--output", "json", "config", "list"]).await;
+async fn config_list_predefined_shows_every_predefined_config_without_a_stack() {
+    let ran = gradual(&["--output", "json", "config", "list", "--predefined"]).await;
 
     assert_eq!(ran.code, 0, "{ran:?}");
     let configs = ran.json()["deploymentConfigs"]
@@ -89,7 +89,7 @@ async fn config_list_shows_every_predefined_config_with_its_schedule() {
         "CodeDeployDefault.LambdaCanary10Percent5Minutes"
     );
 
-    let text = gradual(&["config", "list"]).await;
+    let text = gradual(&["config", "list", "--predefined"]).await;
     let all_at_once = text
         .stdout
         .lines()

@@ -9,14 +9,23 @@
 
 use super::{Register, RegisterOutput};
 use crate::error::HandlerError;
+use gradual_core::config::predefined_names;
 use gradual_core::deployment::group_key;
-use gradual_core::DeploymentConfig;
+use gradual_core::{ComputePlatform, DeploymentConfig};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentConfigRef {
     pub deployment_config_name: String,
+}
+
+/// Which configs `list-deployment-configs` answers: all, or one platform's.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentConfigListing {
+    #[serde(default)]
+    pub compute_platform: Option<ComputePlatform>,
 }
 
 impl Register {
@@ -46,6 +55,31 @@ impl Register {
                 .ok_or_else(|| missing(name))?,
         };
         Ok(RegisterOutput::config(config))
+    }
+
+    /// The predefined configs in their documented order, then the custom ones by name.
+    pub(super) async fn list_configs(
+        &self,
+        input: DeploymentConfigListing,
+    ) -> Result<RegisterOutput, HandlerError> {
+        let wanted = |config: &DeploymentConfig| {
+            input
+                .compute_platform
+                .is_none_or(|platform| config.compute_platform == platform)
+        };
+        let mut custom = self.store.list_deployment_configs().await?;
+        custom.sort_by(|a, b| a.name.cmp(&b.name));
+        let configs = [ComputePlatform::Lambda, ComputePlatform::Ecs]
+            .into_iter()
+            .flat_map(predefined_names)
+            .filter_map(DeploymentConfig::predefined)
+            .chain(custom)
+            .filter(wanted)
+            .collect();
+        Ok(RegisterOutput {
+            deployment_configs: Some(configs),
+            ..RegisterOutput::default()
+        })
     }
 
     pub(super) async fn delete_config(

@@ -56,6 +56,24 @@ async fn applications_groups_and_configs_round_trip_and_are_deleted_in_order() {
         read["deploymentConfig"],
         serde_json::to_value(&config).unwrap()
     );
+    let listed = world.registered(action("list-deployment-configs")).await;
+    let names: Vec<&str> = listed["deploymentConfigs"]
+        .as_array()
+        .expect("a list of configs")
+        .iter()
+        .map(|config| config["deploymentConfigName"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        10,
+        "9 predefined Lambda configs and 1 custom: {names:?}"
+    );
+    assert_eq!(names[0], "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    assert_eq!(names[9], "shop-careful");
+    let ecs = world
+        .registered(json!({"action": "list-deployment-configs", "computePlatform": "ECS"}))
+        .await;
+    assert_eq!(ecs["deploymentConfigs"].as_array().unwrap().len(), 5);
     let predefined = world
         .registered(json!({"action": "get-deployment-config",
                            "deploymentConfigName": "CodeDeployDefault.LambdaLinear10PercentEvery1Minute"}))

@@ -185,6 +185,39 @@ async fn a_task_running_past_timeout_seconds_times_out() {
 }
 
 #[tokio::test]
+async fn a_timed_out_invocation_still_runs_to_its_end() {
+    // Step Functions stops waiting at the timeout, but the Lambda invocation goes on: what the
+    // handler does after the deadline still happens.
+    let world = manual_world();
+    let started = Arc::new(Notify::new());
+    let release = Arc::new(Notify::new());
+    let (finished, mut finished_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (signal, gate) = (started.clone(), release.clone());
+    world.functions.register_fn("Slow", move |_| {
+        let (signal, gate, finished) = (signal.clone(), gate.clone(), finished.clone());
+        async move {
+            signal.notify_one();
+            gate.notified().await;
+            finished.send("the handler's last step ran").unwrap();
+            Ok(json!(null))
+        }
+    });
+    let mut definition = invoke("Slow");
+    definition["States"]["S"]["TimeoutSeconds"] = json!(60);
+    let arn = world.start(&definition, json!({}));
+    started.notified().await;
+    world.clock.jump(Duration::from_secs(60));
+    let outcome = world.executor.wait_for_completion(&arn).await.unwrap();
+    assert_eq!(error_of(&outcome), "States.Timeout");
+
+    release.notify_one();
+    let last_step = tokio::time::timeout(Duration::from_secs(10), finished_rx.recv())
+        .await
+        .expect("the handler finishes after the timeout");
+    assert_eq!(last_step, Some("the handler's last step ran"));
+}
+
+#[tokio::test]
 async fn timeout_seconds_path_reads_the_timeout_from_the_input() {
     let world = manual_world();
     let started = register_stuck(&world);

@@ -14,7 +14,8 @@ use super::tokens::{Delivery, IssuedToken, Report};
 use crate::asl::clock::BoxFuture;
 use crate::asl::definition::{Resource, Seconds, State, TaskSpec};
 use crate::asl::error::{names, StatesError};
-use crate::asl::functions::function_name_of;
+use crate::asl::functions::{function_name_of, LambdaFunction};
+use std::sync::Arc;
 
 /// Step Functions' TimeoutSeconds when none is given.
 const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
@@ -176,58 +177,80 @@ impl Interpreter {
     }
 
     /// Calls the resource, giving up with States.Timeout at `deadline`. The lane stays
-    /// busy meanwhile: a running handler keeps a virtual clock still.
+    /// busy meanwhile: a running handler keeps a virtual clock still. As in AWS, a timeout
+    /// does not stop the invocation: the handler runs to its end in the background, only its
+    /// answer is no longer awaited.
     async fn call(
         &self,
         resource: &Resource,
         parameters: Value,
         deadline: OffsetDateTime,
     ) -> Result<Value, StatesError> {
-        let invocation = async {
-            match resource {
-                Resource::LambdaInvoke { .. } => self.invoke_lambda(parameters).await,
-                Resource::LambdaFunction { arn } => self.invoke_function(arn, parameters).await,
-                Resource::Registered { arn, .. } => match self.world.functions.resource(arn) {
-                    Some(handler) => handler.call(parameters).await,
-                    None => Err(StatesError::runtime(format!(
-                        "no handler is registered any more for resource {arn}"
-                    ))),
-                },
-            }
+        let invocation = match self.invocation(resource, parameters) {
+            Ok(invocation) => tokio::spawn(invocation),
+            Err(error) => return Err(error),
         };
         let timeout = self.world.clock.sleep_until(deadline);
         tokio::select! {
-            result = invocation => result,
+            joined = invocation => joined.unwrap_or_else(|error| {
+                Err(StatesError::runtime(format!("the task's handler panicked: {error}")))
+            }),
             _ = timeout => Err(StatesError::timeout()),
         }
     }
 
-    /// `lambda:invoke`: the function's output wrapped as the Lambda Invoke API answers.
-    async fn invoke_lambda(&self, parameters: Value) -> Result<Value, StatesError> {
-        let function_name = parameters
-            .get("FunctionName")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                StatesError::runtime(format!(
-                    "lambda:invoke needs a FunctionName string in its Parameters, got {parameters}"
-                ))
-            })?;
-        let payload = parameters
-            .get("Payload")
-            .cloned()
-            .unwrap_or_else(|| json!({}));
-        let output = self.invoke_function(function_name, payload).await?;
-        Ok(json!({"ExecutedVersion": "$LATEST", "Payload": output, "StatusCode": 200}))
+    /// The call of `resource`, owning everything it needs so that it can outlive the task.
+    fn invocation(
+        &self,
+        resource: &Resource,
+        parameters: Value,
+    ) -> Result<BoxFuture<'static, Result<Value, StatesError>>, StatesError> {
+        match resource {
+            Resource::LambdaInvoke { .. } => {
+                let function_name = parameters
+                    .get("FunctionName")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        StatesError::runtime(format!(
+                            "lambda:invoke needs a FunctionName string in its Parameters, got {parameters}"
+                        ))
+                    })?;
+                let function = self.function(function_name)?;
+                let payload = parameters
+                    .get("Payload")
+                    .cloned()
+                    .unwrap_or_else(|| json!({}));
+                Ok(Box::pin(async move {
+                    let output = function
+                        .invoke(payload)
+                        .await
+                        .map_err(|error| error.to_states_error())?;
+                    Ok(json!({"ExecutedVersion": "$LATEST", "Payload": output, "StatusCode": 200}))
+                }))
+            }
+            Resource::LambdaFunction { arn } => {
+                let function = self.function(arn)?;
+                Ok(Box::pin(async move {
+                    function
+                        .invoke(parameters)
+                        .await
+                        .map_err(|error| error.to_states_error())
+                }))
+            }
+            Resource::Registered { arn, .. } => match self.world.functions.resource(arn) {
+                Some(handler) => Ok(Box::pin(async move { handler.call(parameters).await })),
+                None => Err(StatesError::runtime(format!(
+                    "no handler is registered any more for resource {arn}"
+                ))),
+            },
+        }
     }
 
-    async fn invoke_function(
-        &self,
-        function_name: &str,
-        payload: Value,
-    ) -> Result<Value, StatesError> {
-        let Some(function) = self.world.functions.function(function_name) else {
+    /// The function a task names, or Lambda's ResourceNotFoundException.
+    fn function(&self, function_name: &str) -> Result<Arc<dyn LambdaFunction>, StatesError> {
+        self.world.functions.function(function_name).ok_or_else(|| {
             let settings = &self.world.settings;
-            return Err(StatesError::new(
+            StatesError::new(
                 names::LAMBDA_NOT_FOUND,
                 format!(
                     "Function not found: arn:aws:lambda:{}:{}:function:{} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)",
@@ -235,12 +258,8 @@ impl Interpreter {
                     settings.account_id,
                     function_name_of(function_name)
                 ),
-            ));
-        };
-        function
-            .invoke(payload)
-            .await
-            .map_err(|error| error.to_states_error())
+            )
+        })
     }
 
     /// Waits, idle, for SendTaskSuccess or SendTaskFailure, at most until `deadline` and at

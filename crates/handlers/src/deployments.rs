@@ -38,8 +38,14 @@ pub async fn move_to(
             },
         )
         .await?;
+    // A deployment bakes once per step: the step keeps each Baking and InProgress apart,
+    // while a replay of the same change keeps its key and is recorded once.
+    let key = match deployment.traffic.step {
+        Some(step) => format!("status:{next}@{step}"),
+        None => format!("status:{next}"),
+    };
     let record = HistoryRecord {
-        key: format!("status:{next}"),
+        key,
         at,
         entry: HistoryEntry::Status {
             from: deployment.status.to_string(),

@@ -6,7 +6,8 @@ use super::support::{
     Subject, TestWorld,
 };
 use gradual_core::config::predefined_names;
-use gradual_core::{ComputePlatform, DeploymentConfig, DeploymentStatus, Target};
+use gradual_core::history::HistoryEntry;
+use gradual_core::{ComputePlatform, Deployment, DeploymentConfig, DeploymentStatus, Target};
 
 #[tokio::test]
 async fn every_predefined_lambda_config_moves_the_alias_through_its_schedule() {
@@ -53,7 +54,36 @@ async fn runs_every_predefined_config(platform: ComputePlatform) {
             "{name}: the deployment lasts exactly its bakes"
         );
         assert_on_new_version(&world, &subject).await;
+        assert_eq!(
+            status_changes(&world, &deployment).await,
+            expected_status_changes(schedule.steps().len() - 1),
+            "{name}: every status change is in the history, once"
+        );
     }
+}
+
+/// The deployment's status changes as its history records them, oldest first.
+async fn status_changes(world: &TestWorld, deployment: &Deployment) -> Vec<String> {
+    world
+        .history(&deployment.id)
+        .await
+        .into_iter()
+        .filter_map(|record| match record.entry {
+            HistoryEntry::Status { from, to } => Some(format!("{from} -> {to}")),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Started, then into and out of a bake at each of the `bakes` steps, then succeeded.
+fn expected_status_changes(bakes: usize) -> Vec<String> {
+    let mut changes = vec!["Created -> InProgress".to_owned()];
+    for _ in 0..bakes {
+        changes.push("InProgress -> Baking".to_owned());
+        changes.push("Baking -> InProgress".to_owned());
+    }
+    changes.push("InProgress -> Succeeded".to_owned());
+    changes
 }
 
 async fn assert_on_new_version(world: &TestWorld, subject: &Subject) {

@@ -272,12 +272,16 @@ fn check_function(
 ) {
     let properties = &function["Properties"];
     let globals = &template["Globals"]["Function"];
+    // As SAM merges Globals: a function's own setting wins, its own map keys over the globals'.
     let setting = |name: &str| -> Value {
-        let own = &properties[name];
-        if own.is_null() {
-            globals[name].clone()
-        } else {
-            own.clone()
+        match (&globals[name], &properties[name]) {
+            (Value::Mapping(global), Value::Mapping(own)) => {
+                let mut merged = global.clone();
+                merged.extend(own.clone());
+                Value::Mapping(merged)
+            }
+            (global, Value::Null) => global.clone(),
+            (_, own) => own.clone(),
         }
     };
     let expected = [

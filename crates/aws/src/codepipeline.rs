@@ -5,7 +5,9 @@
 //! client (`codepipeline_tests.rs`).
 
 use async_trait::async_trait;
-use aws_sdk_codepipeline::error::DisplayErrorContext;
+use aws_sdk_codepipeline::error::{DisplayErrorContext, SdkError};
+use aws_sdk_codepipeline::operation::put_job_failure_result::PutJobFailureResultError;
+use aws_sdk_codepipeline::operation::put_job_success_result::PutJobSuccessResultError;
 use aws_sdk_codepipeline::types::{ExecutionDetails, FailureDetails, FailureType};
 use gradual_core::ports::{
     clip, JobFailure, JobSuccess, PipelineError, PipelineReporter, MAX_FAILURE_MESSAGE, MAX_SUMMARY,
@@ -41,17 +43,7 @@ impl PipelineReporter for CodePipelineReporter {
             .execution_details(details)
             .send()
             .await
-            .map_err(|error| {
-                let closed = error.as_service_error().is_some_and(|error| {
-                    error.is_invalid_job_state_exception() || error.is_job_not_found_exception()
-                });
-                refused(
-                    job_id,
-                    "PutJobSuccessResult",
-                    closed,
-                    DisplayErrorContext(&error),
-                )
-            })?;
+            .map_err(|error| refused(job_id, "PutJobSuccessResult", &error))?;
         tracing::info!(
             job_id,
             continues = success.continuation_token.is_some(),
@@ -80,31 +72,42 @@ impl PipelineReporter for CodePipelineReporter {
             .failure_details(details)
             .send()
             .await
-            .map_err(|error| {
-                let closed = error.as_service_error().is_some_and(|error| {
-                    error.is_invalid_job_state_exception() || error.is_job_not_found_exception()
-                });
-                refused(
-                    job_id,
-                    "PutJobFailureResult",
-                    closed,
-                    DisplayErrorContext(&error),
-                )
-            })?;
+            .map_err(|error| refused(job_id, "PutJobFailureResult", &error))?;
         tracing::info!(job_id, "answered the CodePipeline job: failure");
         Ok(())
     }
 }
 
-/// The port's error for a refused call: `closed` when CodePipeline said the job takes no
+/// The port's error for a refused call: `JobClosed` when CodePipeline said the job takes no
 /// answer any more (InvalidJobStateException, JobNotFoundException).
-fn refused(job_id: &str, call: &str, closed: bool, error: impl std::fmt::Display) -> PipelineError {
+fn refused<E, R>(job_id: &str, call: &str, error: &SdkError<E, R>) -> PipelineError
+where
+    E: ClosesJob + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
     let job_id = job_id.to_owned();
-    let reason = format!("{call}: {error}");
-    if closed {
+    let reason = format!("{call}: {}", DisplayErrorContext(error));
+    if error.as_service_error().is_some_and(ClosesJob::closes_job) {
         PipelineError::JobClosed { job_id, reason }
     } else {
         PipelineError::Backend { job_id, reason }
+    }
+}
+
+/// The errors of the two answering calls that mean the job is over.
+trait ClosesJob {
+    fn closes_job(&self) -> bool;
+}
+
+impl ClosesJob for PutJobSuccessResultError {
+    fn closes_job(&self) -> bool {
+        self.is_invalid_job_state_exception() || self.is_job_not_found_exception()
+    }
+}
+
+impl ClosesJob for PutJobFailureResultError {
+    fn closes_job(&self) -> bool {
+        self.is_invalid_job_state_exception() || self.is_job_not_found_exception()
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod sample;
 
 use aws_credential_types::Credentials;
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -52,7 +53,12 @@ impl Emulator {
 
     /// SDK configuration pointing every service at the emulator, with dummy credentials.
     pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        // The SDK crates come without a default HTTP client (see the workspace manifest).
+        let http_client = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
         aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(http_client)
             .region(aws_config::Region::new(REGION))
             .endpoint_url(&self.endpoint)
             .credentials_provider(Credentials::new(

@@ -38,7 +38,8 @@ impl LambdaGateway {
     /// A gateway with the standard credential chain and region, the region overridden by
     /// `region` when given.
     pub async fn from_environment(prefix: &str, region: Option<String>) -> Self {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(gradual_aws::https_client());
         if let Some(region) = region {
             loader = loader.region(aws_config::Region::new(region));
         }

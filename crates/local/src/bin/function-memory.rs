@@ -1,26 +1,34 @@
 //! `cargo run --release -p gradual-local --bin function-memory`: the peak memory of every
 //! function's release binary, run as Lambda runs it.
 //!
-//! Each binary (`target/release/<function>`, built by `scripts/bench-binaries.sh`) is started
-//! under a stand-in for the Lambda Runtime API with the environment template.yaml gives it,
-//! pointed at the local emulator, and handed its sample events from `events/<function>/` in turn
-//! (`--invocations` in all). The samples name applications and deployments that may not exist,
-//! so some answers are the handler's own errors: either way the handler ran its AWS calls. Then
-//! the process's peak resident set (`VmHWM`) is read. Prints figures; asserts nothing.
+//! First the demo's three deployments run in the local world (in-process handlers), recording
+//! every payload each function is invoked with. Then each binary (`target/release/<function>`,
+//! built by `scripts/bench-binaries.sh`) is started under a stand-in for the Lambda Runtime API
+//! with the environment template.yaml gives it, pointed at the emulator and at the same table,
+//! and handed those payloads again (`--invocations` in all): real requests against real state,
+//! which the idempotent handlers answer as a retried task. A function the demo does not invoke
+//! (the CLI's and the entry points') gets its sample events from `events/<function>/`, some
+//! naming applications or deployments that do not exist: the handler still ran its AWS calls.
+//! Then the process's peak resident set (`VmHWM`) is read. Prints figures; asserts nothing.
 
 use clap::Parser;
-use gradual_aws::dynamodb::create_table;
 use gradual_emulator::{project_root, unique_name, Emulator, ACCOUNT_ID, REGION};
+use gradual_local::asl::ScaledClock;
 use gradual_local::runtime_api::{Answer, RuntimeApi};
+use gradual_local::world::LocalWorld;
 use gradual_runtime::settings::{ACCOUNT_ID as ACCOUNT_ID_VARIABLE, STATE_MACHINE_ARN, TABLE};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use tokio::process::Command;
 
 /// What template.yaml gives every function (`MemorySize`).
 const MEMORY_SIZE_MB: u64 = 128;
+
+/// The demo's deployments bake for minutes: run them 600 times faster than real time.
+const RECORDING_TIME_SCALE: f64 = 600.0;
 
 #[derive(Parser)]
 struct Options {
@@ -50,19 +58,30 @@ async fn main() {
         options.functions.clone()
     };
     let emulator = Emulator::shared().await;
-    let sdk = emulator.sdk_config().await;
-    let table = unique_name("gradual-memory");
-    create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table)
-        .await
-        .expect("create the table");
+    let state_machine_arn = state_machine(emulator).await;
+    let world = LocalWorld::new(Arc::new(ScaledClock::new(RECORDING_TIME_SCALE))).await;
+    let table = world.table.clone();
+    let names: Vec<String> = functions
+        .iter()
+        .map(|function| local_name(function))
+        .collect();
+    let recorded = world.record_invocations(&names);
+    println!("function-memory: recording the payloads of the demo's deployments…");
+    if let Err(failures) = gradual_local::demo::run_on(world).await {
+        println!(
+            "{} outcome(s) of the demo differed from the expected ones; replaying what was recorded",
+            failures.len()
+        );
+    }
+    println!();
 
     println!(
         "function-memory: {} invocations per function against the emulator, MemorySize {MEMORY_SIZE_MB} MB",
         options.invocations
     );
     println!(
-        "{:<20} {:>9} {:>9}  answers",
-        "function", "peak MB", "of size"
+        "{:<20} {:>9} {:>9}  {:<9} answers",
+        "function", "peak MB", "of size", "payloads"
     );
     let mut peaks = Vec::new();
     for function in &functions {
@@ -74,20 +93,26 @@ async fn main() {
             );
             continue;
         }
-        let samples = samples(&root, function);
-        if samples.is_empty() {
-            println!("{function:<20} no sample events under events/{function}/");
+        let mut payloads = recorded.payloads(&local_name(function));
+        let mut source = "recorded";
+        if payloads.is_empty() {
+            payloads = samples(&root, function);
+            source = "samples";
+        }
+        if payloads.is_empty() {
+            println!("{function:<20} neither invoked by the demo nor given sample events under events/{function}/");
             continue;
         }
         let run = Environment {
             endpoint: emulator.endpoint(),
             table: &table,
+            state_machine_arn: &state_machine_arn,
         };
-        match measure(&binary, function, &samples, options.invocations, &run).await {
+        match measure(&binary, function, &payloads, options.invocations, &run).await {
             Ok((peak_kb, answers)) => {
                 let peak_mb = peak_kb as f64 / 1024.0;
                 println!(
-                    "{function:<20} {peak_mb:>9.1} {:>8.0}%  {}",
+                    "{function:<20} {peak_mb:>9.1} {:>8.0}%  {source:<9} {}",
                     100.0 * peak_mb / MEMORY_SIZE_MB as f64,
                     summary(&answers)
                 );
@@ -105,9 +130,30 @@ async fn main() {
     }
 }
 
+/// The name the local world serves a function under (template.yaml's `<stack>-<function>`).
+fn local_name(function: &str) -> String {
+    format!("gradual-{function}")
+}
+
 struct Environment<'a> {
     endpoint: &'a str,
     table: &'a str,
+    state_machine_arn: &'a str,
+}
+
+/// A state machine on the emulator for the binaries to start executions of. The emulator only
+/// records executions, so a one-state definition stands in for the workflow's.
+async fn state_machine(emulator: &Emulator) -> String {
+    let sfn = aws_sdk_sfn::Client::new(&emulator.sdk_config().await);
+    let created = sfn
+        .create_state_machine()
+        .name(unique_name("gradual-deployment"))
+        .definition(r#"{"StartAt":"Run","States":{"Run":{"Type":"Succeed"}}}"#)
+        .role_arn(format!("arn:aws:iam::{ACCOUNT_ID}:role/gradual-workflow"))
+        .send()
+        .await
+        .expect("create a state machine on the emulator");
+    created.state_machine_arn().to_owned()
 }
 
 /// Runs `binary` for `invocations` events; its peak resident set in kB and its answers.
@@ -140,10 +186,7 @@ async fn measure(
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL", environment.endpoint)
         .env(TABLE, environment.table)
-        .env(
-            STATE_MACHINE_ARN,
-            format!("arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:gradual-deployment"),
-        )
+        .env(STATE_MACHINE_ARN, environment.state_machine_arn)
         .env(ACCOUNT_ID_VARIABLE, ACCOUNT_ID)
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -11,4 +11,4 @@
 mod progress;
 mod scenarios;
 
-pub use scenarios::run;
+pub use scenarios::{run, run_on};

@@ -19,6 +19,11 @@ const FAILING_CHECK: &str = "demo-failing-check";
 pub async fn run(time_scale: f64) -> Result<(), Vec<String>> {
     println!("Setting up the local world (emulator, table, function, load balancer, topic)…");
     let world = LocalWorld::new(Arc::new(ScaledClock::new(time_scale))).await;
+    run_on(world).await
+}
+
+/// Runs the three scenarios in `world`, which gets the demo's hooks, groups and resources.
+pub async fn run_on(world: LocalWorld) -> Result<(), Vec<String>> {
     world.register_sample_hook(SMOKE_TEST, HookBehaviour::Succeed);
     world.register_sample_hook(FAILING_CHECK, HookBehaviour::Fail);
     let demo = Demo {

@@ -7,8 +7,8 @@
 //! with the environment template.yaml gives it, pointed at the emulator and at the same table,
 //! and handed those payloads again (`--invocations` in all): real requests against real state,
 //! which the idempotent handlers answer as a retried task. A function the demo does not invoke
-//! (the CLI's and the entry points') gets its sample events from `events/<function>/`, some
-//! naming applications or deployments that do not exist: the handler still ran its AWS calls.
+//! (the CLI's and the entry points') gets its sample events from `events/<function>/`, those
+//! naming a deployment made to name one of the demo's.
 //! Then the process's peak resident set (`VmHWM`) is read. Prints figures; asserts nothing.
 
 use clap::Parser;
@@ -73,6 +73,10 @@ async fn main() {
             failures.len()
         );
     }
+    let demo_deployment = recorded
+        .payloads(&local_name("record-status"))
+        .iter()
+        .find_map(|payload| payload["deploymentId"].as_str().map(str::to_owned));
     println!();
 
     println!(
@@ -96,7 +100,7 @@ async fn main() {
         let mut payloads = recorded.payloads(&local_name(function));
         let mut source = "recorded";
         if payloads.is_empty() {
-            payloads = samples(&root, function);
+            payloads = samples(&root, function, demo_deployment.as_deref());
             source = "samples";
         }
         if payloads.is_empty() {
@@ -215,17 +219,19 @@ fn peak_resident_kb(pid: u32) -> Result<u64, String> {
         .ok_or_else(|| format!("/proc/{pid}/status has no VmHWM"))
 }
 
-/// "20 answered: 12 responses, 8 errors (DEPLOYMENT_DOES_NOT_EXIST ×8)".
+/// "12 responses, 8 errors (InvalidInput ×8: deployment d-… not found)": each kind of error with
+/// the message of its first occurrence, to tell a refusal from a broken request.
 fn summary(answers: &[Answer]) -> String {
     let mut responses = 0;
-    let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+    let mut errors: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut silent = Vec::new();
     for answer in answers {
         match answer {
             Answer::Response(_) => responses += 1,
             Answer::Error(error) => {
                 let kind = error["errorType"].as_str().unwrap_or("?").to_owned();
-                *errors.entry(kind).or_default() += 1;
+                let message = error["errorMessage"].as_str().unwrap_or("").to_owned();
+                errors.entry(kind).or_insert((0, message)).0 += 1;
             }
             Answer::NoAnswer(why) => silent.push(why.clone()),
         }
@@ -234,18 +240,26 @@ fn summary(answers: &[Answer]) -> String {
     if !errors.is_empty() {
         let kinds: Vec<String> = errors
             .iter()
-            .map(|(kind, count)| format!("{kind} ×{count}"))
+            .map(|(kind, (count, message))| format!("{kind} ×{count}: {}", clipped(message)))
             .collect();
         text.push_str(&format!(
             ", {} errors ({})",
-            errors.values().sum::<usize>(),
-            kinds.join(", ")
+            errors.values().map(|(count, _)| count).sum::<usize>(),
+            kinds.join("; ")
         ));
     }
     if let Some(why) = silent.first() {
         text.push_str(&format!(", {} unanswered: {why}", silent.len()));
     }
     text
+}
+
+/// The first 90 characters of `message`.
+fn clipped(message: &str) -> String {
+    match message.char_indices().nth(90) {
+        Some((end, _)) => format!("{}…", &message[..end]),
+        None => message.to_owned(),
+    }
 }
 
 /// The crates under functions/, by the name of their binary.
@@ -262,8 +276,9 @@ fn function_crates(root: &Path) -> Vec<String> {
     names
 }
 
-/// The function's sample events, by file name.
-fn samples(root: &Path, function: &str) -> Vec<Value> {
+/// The function's sample events, by file name, each naming `deployment` (one the demo ran)
+/// instead of its own example id where it names one.
+fn samples(root: &Path, function: &str, deployment: Option<&str>) -> Vec<Value> {
     let Ok(entries) = std::fs::read_dir(root.join("events").join(function)) else {
         return Vec::new();
     };
@@ -278,5 +293,11 @@ fn samples(root: &Path, function: &str) -> Vec<Value> {
     paths
         .iter()
         .filter_map(|path| serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok())
+        .map(|mut sample: Value| {
+            if let (Some(id), Some(field)) = (deployment, sample.get_mut("deploymentId")) {
+                *field = Value::from(id);
+            }
+            sample
+        })
         .collect()
 }

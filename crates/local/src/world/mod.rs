@@ -186,7 +186,7 @@ impl LocalWorld {
     /// Registers a sample hook function under `name`.
     pub fn register_sample_hook(&self, name: &str, behaviour: HookBehaviour) {
         let hook = SampleHook {
-            callback: self.hook_callback(),
+            functions: self.functions.clone(),
             behaviour,
         };
         self.functions.register(name, hook);

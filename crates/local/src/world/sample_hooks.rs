@@ -1,12 +1,11 @@
 //! Hook functions for demos and tests: they receive CodeDeploy's hook payload and report a
-//! result through hook-callback, as a user's validation function would.
+//! result by invoking the hook-callback function, as a user's validation function would.
 
-use crate::asl::{FunctionError, LambdaFunction};
+use super::names;
+use crate::asl::{FunctionError, FunctionRegistry, LambdaFunction};
 use async_trait::async_trait;
 use gradual_core::ports::HookPayload;
-use gradual_handlers::hook_callback::{HookCallback, HookCallbackInput};
-use gradual_handlers::Handler;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// What a sample hook reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +17,8 @@ pub enum HookBehaviour {
 }
 
 pub struct SampleHook {
-    pub callback: HookCallback,
+    /// Where the hook-callback function is found.
+    pub functions: FunctionRegistry,
     pub behaviour: HookBehaviour,
 }
 
@@ -32,15 +32,17 @@ impl LambdaFunction for SampleHook {
             HookBehaviour::Fail => "Failed",
             HookBehaviour::NeverAnswer => return Ok(Value::Null),
         };
-        let report = HookCallbackInput {
-            deployment_id: payload.deployment_id,
-            lifecycle_event_hook_execution_id: payload.lifecycle_event_hook_execution_id,
-            status: status.to_owned(),
-        };
-        self.callback
-            .handle(report)
-            .await
-            .map(|output| serde_json::to_value(output).unwrap_or(Value::Null))
-            .map_err(|error| FunctionError::new(error.error_type(), error.to_string()))
+        let report = json!({
+            "deploymentId": payload.deployment_id,
+            "lifecycleEventHookExecutionId": payload.lifecycle_event_hook_execution_id,
+            "status": status,
+        });
+        let callback = self
+            .functions
+            .function(names::HOOK_CALLBACK)
+            .ok_or_else(|| {
+                FunctionError::new("ResourceNotFoundException", "no hook-callback function")
+            })?;
+        callback.invoke(report).await
     }
 }

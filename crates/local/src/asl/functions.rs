@@ -100,6 +100,24 @@ impl FunctionRegistry {
             .cloned()
     }
 
+    /// Serves the function called `name` with what `wrap` makes of the one registered under
+    /// that name, to observe or record its invocations; `false`, and nothing changes, when no
+    /// function has that name.
+    pub fn wrap<W: LambdaFunction + 'static>(
+        &self,
+        name: &str,
+        wrap: impl FnOnce(Arc<dyn LambdaFunction>) -> W,
+    ) -> bool {
+        let mut registered = self.write();
+        let Some(inner) = registered.functions.get(name).cloned() else {
+            return false;
+        };
+        registered
+            .functions
+            .insert(name.to_owned(), Arc::new(wrap(inner)));
+        true
+    }
+
     /// The handler registered for exactly this resource ARN.
     pub fn resource(&self, arn: &str) -> Option<Arc<dyn TaskResource>> {
         self.read().resources.get(arn).cloned()
@@ -184,6 +202,27 @@ mod tests {
             .function("arn:aws:lambda:eu-west-1:1:function:echo:prod")
             .expect("registered through a clone");
         assert_eq!(echo.invoke(json!({"a": 1})).await, Ok(json!({"a": 1})));
+        assert!(registry.function("other").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_wrapped_function_is_served_by_its_wrapper_around_the_original() {
+        struct Tagged(Arc<dyn LambdaFunction>);
+        #[async_trait]
+        impl LambdaFunction for Tagged {
+            async fn invoke(&self, payload: Value) -> Result<Value, FunctionError> {
+                let inner = self.0.invoke(payload).await?;
+                Ok(json!({"wrapped": inner}))
+            }
+        }
+        let registry = FunctionRegistry::new();
+        registry.register_fn("echo", |payload| async move { Ok(payload) });
+
+        assert!(registry.wrap("echo", Tagged));
+        assert!(!registry.wrap("other", Tagged));
+
+        let echo = registry.function("echo").unwrap();
+        assert_eq!(echo.invoke(json!(1)).await, Ok(json!({"wrapped": 1})));
         assert!(registry.function("other").is_none());
     }
 

@@ -280,20 +280,14 @@ impl LocalWorld {
             (names::BAKE, Some("bake")),
         ];
         for (name, moment) in observed {
-            let inner = self
-                .functions
-                .function(name)
-                .unwrap_or_else(|| panic!("the world registers {name}"));
-            self.functions.register(
-                name,
-                Observed {
-                    inner,
-                    moment,
-                    reader: self.routing_reader(),
-                    clock: Arc::clone(&self.clock),
-                    log: Arc::clone(&log),
-                },
-            );
+            let wrapped = self.functions.wrap(name, |inner| Observed {
+                inner,
+                moment,
+                reader: self.routing_reader(),
+                clock: Arc::clone(&self.clock),
+                log: Arc::clone(&log),
+            });
+            assert!(wrapped, "the world registers {name}");
         }
         log
     }

@@ -54,14 +54,11 @@ impl LocalWorld {
     pub fn record_invocations(&self, names: &[String]) -> Arc<InvocationLog> {
         let log = Arc::new(InvocationLog::default());
         for name in names {
-            if let Some(inner) = self.functions.function(name) {
-                let recorded = Recorded {
-                    name: name.clone(),
-                    inner,
-                    log: Arc::clone(&log),
-                };
-                self.functions.register(name.clone(), recorded);
-            }
+            self.functions.wrap(name, |inner| Recorded {
+                name: name.clone(),
+                inner,
+                log: Arc::clone(&log),
+            });
         }
         log
     }

@@ -27,7 +27,7 @@ unit-and-integration: venv
 	$(CARGO) test --workspace --locked
 
 demo: venv
-	$(CARGO) run --locked --release -p gradual-local --bin gradual-demo -- --time-scale 60
+	$(CARGO) run --locked -p gradual-local --bin gradual-demo -- --time-scale 60
 
 # Builds every function for arm64 with cargo-lambda, as `sam deploy` ships them. Not part of
 # `make test`: it needs cargo-lambda, zig and the aarch64 target (docs/deploy-to-aws.md).

@@ -45,4 +45,4 @@ done
 echo "$over of ${#functions[@]} over the goal"
 
 echo
-cargo run --release --locked -q -p gradual-local --bin function-memory -- "${functions[@]}"
+cargo run --profile tools --locked -q -p gradual-bench --bin function-memory -- "${functions[@]}"

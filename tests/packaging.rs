@@ -6,8 +6,9 @@
 //! show that it notices each kind of drift.
 
 use gradual_aws::dynamodb::schema::{TableSchema, TABLE_SCHEMA};
-use gradual_local::world::names::WORKFLOW_FUNCTIONS;
-use gradual_runtime::settings::{ACCOUNT_ID, STATE_MACHINE_ARN, TABLE};
+use gradual_handlers::Function;
+use gradual_lambda::settings::{self, STATE_MACHINE_ARN};
+use gradual_local::world::names;
 use serde_yaml::{Mapping, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -20,8 +21,8 @@ struct Packaging {
     template: Value,
     /// The text of every state machine definition, by the `DefinitionUri` that names it.
     definitions: BTreeMap<String, String>,
-    /// The `src/main.rs` of every crate under `functions/`, by the crate's (and binary's) name.
-    function_crates: BTreeMap<String, String>,
+    /// The name of every crate under `functions/` (and of its binary).
+    function_crates: BTreeSet<String>,
     /// `(substitution, function name)` for every function the local executor wires.
     local_functions: Vec<(String, String)>,
     /// The stack name in samconfig.toml, which the template's names are built from.
@@ -54,7 +55,7 @@ fn problems(packaging: &Packaging, schema: &TableSchema) -> Vec<String> {
         .collect();
     for missing in deployed.difference(&wired) {
         problems.push(format!(
-            "the workflow invokes ${{{missing}}}, which the local executor does not wire (WORKFLOW_FUNCTIONS)"
+            "the workflow invokes ${{{missing}}}, which the local executor does not wire (Function::substitution)"
         ));
     }
     for extra in wired.difference(&deployed) {
@@ -80,19 +81,34 @@ fn problems(packaging: &Packaging, schema: &TableSchema) -> Vec<String> {
     }
 
     // Every function crate is deployed, and every deployed function is a crate.
-    for (binary, main) in &packaging.function_crates {
+    for binary in &packaging.function_crates {
+        let described = Function::named(binary);
+        if described.is_none() {
+            problems.push(format!(
+                "functions/{binary} is not one of the functions gradual_handlers::Function describes"
+            ));
+        }
         match functions_by_binary.get(binary) {
             None => problems.push(format!(
                 "functions/{binary} has no template resource with Metadata.BuildProperties.Binary {binary}"
             )),
             Some(resource_id) => {
                 let function = resources[resource_id.as_str()];
-                check_function(template, resource_id, function, main, &mut problems);
+                let reads = described.map(settings::variables).unwrap_or_default();
+                check_function(template, resource_id, function, &reads, &mut problems);
             }
         }
     }
+    for function in Function::ALL {
+        if !packaging.function_crates.contains(function.name()) {
+            problems.push(format!(
+                "Function::{function:?} has no crate functions/{}",
+                function.name()
+            ));
+        }
+    }
     for (binary, resource_id) in &functions_by_binary {
-        if !packaging.function_crates.contains_key(binary) {
+        if !packaging.function_crates.contains(binary) {
             problems.push(format!(
                 "{resource_id} builds binary {binary}, but there is no crate functions/{binary}"
             ));
@@ -262,12 +278,12 @@ fn literal_function_names(definition: &str) -> Vec<String> {
 }
 
 /// A function's build and runtime settings (its own, or the template's Globals) and the
-/// environment its `main` needs.
+/// environment it `reads`: `(variable, the port that needs it)`.
 fn check_function(
     template: &Value,
     id: &str,
     function: &Value,
-    main: &str,
+    reads: &[(&str, gradual_handlers::Port)],
     problems: &mut Vec<String>,
 ) {
     let properties = &function["Properties"];
@@ -320,8 +336,7 @@ fn check_function(
         )),
     }
 
-    // The settings a main reads, by the gradual-runtime helper that reads them (see
-    // gradual_runtime::settings): a main calling the helper needs the variable.
+    // The settings a function reads, for the ports it is built from (gradual_lambda::settings).
     let mut environment = Mapping::new();
     for variables in [
         &globals["Environment"]["Variables"],
@@ -331,17 +346,10 @@ fn check_function(
             environment.extend(variables.clone());
         }
     }
-    let needs = [
-        (TABLE, "state_store"),
-        (TABLE, "shift_traffic"),
-        (ACCOUNT_ID, "origin"),
-        (STATE_MACHINE_ARN, "workflow"),
-    ];
-    for (variable, call) in needs {
-        let needed = main.contains(&format!("{call}("));
-        if needed && !environment.contains_key(variable) {
+    for (variable, port) in reads {
+        if !environment.contains_key(*variable) {
             problems.push(format!(
-                "{id} reads {variable} (its main calls {call}()) but the template does not set it"
+                "{id} reads {variable} (for its {port:?} port) but the template does not set it"
             ));
         }
     }
@@ -601,7 +609,7 @@ fn load_repository() -> Packaging {
         }
     }
 
-    let mut function_crates = BTreeMap::new();
+    let mut function_crates = BTreeSet::new();
     for entry in std::fs::read_dir(root.join("functions")).expect("functions/") {
         let dir = entry.expect("functions/ entry").path();
         let manifest = dir.join("Cargo.toml");
@@ -610,7 +618,7 @@ fn load_repository() -> Packaging {
         }
         let name = package_name(&read(&manifest))
             .unwrap_or_else(|| panic!("{}: no [package] name", manifest.display()));
-        function_crates.insert(name, read(&dir.join("src/main.rs")));
+        function_crates.insert(name);
     }
 
     let samconfig = read(&root.join("samconfig.toml"));
@@ -618,9 +626,12 @@ fn load_repository() -> Packaging {
         template,
         definitions,
         function_crates,
-        local_functions: WORKFLOW_FUNCTIONS
-            .iter()
-            .map(|(substitution, name)| (substitution.to_string(), name.to_string()))
+        local_functions: Function::ALL
+            .into_iter()
+            .filter_map(|function| {
+                let substitution = function.substitution()?;
+                Some((substitution.to_owned(), names::function_name(function)))
+            })
             .collect(),
         stack_name: stack_name(&samconfig).expect("samconfig.toml sets stack_name"),
     }
@@ -650,9 +661,10 @@ fn every_workflow_substitution_is_checked_against_the_local_world() {
     let packaging = load_repository();
     let definition = &packaging.definitions["statemachines/deployment.asl.json"];
     let used = substitutions_in(definition);
-    for (substitution, _) in WORKFLOW_FUNCTIONS {
+    let invoked = Function::ALL.into_iter().filter_map(Function::substitution);
+    for substitution in invoked {
         assert!(
-            used.contains(*substitution),
+            used.contains(substitution),
             "{substitution} is not used by the definition"
         );
     }
@@ -701,7 +713,7 @@ fn a_definition_with_an_unknown_substitution_is_reported() {
         &[
             "statemachines/deployment.asl.json uses ${SoakFunctionArn}, which DeploymentStateMachine's DefinitionSubstitutions does not supply",
             "DeploymentStateMachine's DefinitionSubstitutions supplies BakeFunctionArn, which statemachines/deployment.asl.json does not use",
-            "the workflow invokes ${SoakFunctionArn}, which the local executor does not wire (WORKFLOW_FUNCTIONS)",
+            "the workflow invokes ${SoakFunctionArn}, which the local executor does not wire (Function::substitution)",
             "the local executor wires ${BakeFunctionArn}, which no workflow definition invokes",
         ],
     );
@@ -740,12 +752,14 @@ fn a_function_crate_without_a_resource_and_a_resource_without_a_crate_are_report
     let mut packaging = load_repository();
     packaging
         .function_crates
-        .insert("alarm-listener-test".to_owned(), "fn main() {}".to_owned());
+        .insert("alarm-listener-test".to_owned());
     packaging.function_crates.remove("hook-callback");
     assert_problems(
         &packaging,
         &[
+            "functions/alarm-listener-test is not one of the functions gradual_handlers::Function describes",
             "functions/alarm-listener-test has no template resource with Metadata.BuildProperties.Binary alarm-listener-test",
+            "Function::HookCallback has no crate functions/hook-callback",
             "HookCallbackFunction builds binary hook-callback, but there is no crate functions/hook-callback",
         ],
     );
@@ -765,7 +779,7 @@ fn the_local_world_wiring_another_set_or_another_name_is_reported() {
     assert_problems(
         &packaging,
         &[
-            "the workflow invokes ${RunHookFunctionArn}, which the local executor does not wire (WORKFLOW_FUNCTIONS)",
+            "the workflow invokes ${RunHookFunctionArn}, which the local executor does not wire (Function::substitution)",
             "RecordStatusFunction is named \"gradual-record-status\" in stack \"gradual\", the local executor calls it \"gradual-recorder\"",
         ],
     );
@@ -783,7 +797,7 @@ fn a_function_without_its_settings_or_its_architecture_is_reported() {
         &[
             "RunHookFunction: Architectures is [\"x86_64\"], expected [\"arm64\"]",
             "RunHookFunction does not log as JSON (LoggingConfig.LogFormat)",
-            "RunHookFunction reads GRADUAL_STATE_MACHINE_ARN (its main calls workflow()) but the template does not set it",
+            "RunHookFunction reads GRADUAL_STATE_MACHINE_ARN (for its Workflow port) but the template does not set it",
         ],
     );
 }

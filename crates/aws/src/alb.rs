@@ -24,12 +24,13 @@ mod health;
 mod route;
 
 use crate::sdk_error::failed;
+use crate::sdk_error::ServiceCall;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::Action;
 use aws_sdk_elasticloadbalancingv2::Client;
 use forward::{Forwarding, Groups};
-use gradual_core::ports::{RouterError, ServiceCall, TrafficRouter, TrafficState};
-use gradual_core::traffic::{Move, Progress, Share, TestMove};
+use gradual_core::ports::{RouterError, TrafficRouter, TrafficState};
+use gradual_core::traffic::{Move, Moves, Progress, Share, TestMove};
 use gradual_core::{AlbListenerTarget, ErrorCode, Target};
 use route::Route;
 
@@ -130,7 +131,7 @@ impl AlbListenerRouter {
 
     /// Checks both routes against the moves, then writes what is still needed: production
     /// first, then the test listener. Nothing is written when either route has drifted.
-    async fn apply(
+    async fn apply_moves(
         &self,
         production: Option<Move>,
         test: Option<TestMove>,
@@ -179,7 +180,13 @@ impl AlbListenerRouter {
                 reading,
                 percent_on_green: step.percent(),
             })),
-            Err(expected) => Err(Self::drift(reading.route, describe_share(share), expected)),
+            Err(expected) => Err(step.refused(
+                CODE,
+                reading.route.name(),
+                share,
+                describe_share(share),
+                expected,
+            )),
         }
     }
 
@@ -267,6 +274,10 @@ impl TrafficRouter for AlbListenerRouter {
         Target::AlbListener(self.target.clone()).to_string()
     }
 
+    fn resource(&self) -> String {
+        self.production().name()
+    }
+
     async fn observe(&self) -> Result<TrafficState, RouterError> {
         let (current, test) = self.read_both().await?;
         Ok(self.state(
@@ -275,7 +286,7 @@ impl TrafficRouter for AlbListenerRouter {
         ))
     }
 
-    async fn start(&self) -> Result<TrafficState, RouterError> {
+    async fn preflight(&self) -> Result<(), RouterError> {
         if self.target.blue_target_group_arn == self.target.green_target_group_arn {
             return Err(RouterError::Invalid {
                 code: CODE,
@@ -286,60 +297,11 @@ impl TrafficRouter for AlbListenerRouter {
                 ),
             });
         }
-        self.ensure_target_groups_exist().await?;
-        self.apply(
-            Some(Move::start()),
-            Some(TestMove::restore(false, false)),
-            false,
-        )
-        .await
+        self.ensure_target_groups_exist().await
     }
 
-    async fn shift(&self, percent: u8) -> Result<TrafficState, RouterError> {
-        let step = Move::shift(percent).ok_or_else(|| RouterError::PercentOutOfRange {
-            resource: self.production().name(),
-            percent,
-        })?;
-        self.apply(Some(step), None, true).await
-    }
-
-    async fn allow_test_traffic(&self) -> Result<TrafficState, RouterError> {
-        self.apply(None, Some(TestMove::to(true)), true).await
-    }
-
-    async fn finish(&self) -> Result<TrafficState, RouterError> {
-        self.apply(Some(Move::finish()), None, true).await
-    }
-
-    async fn rollback(&self) -> Result<TrafficState, RouterError> {
-        self.apply(Some(Move::rollback()), Some(TestMove::to(false)), false)
+    async fn apply(&self, moves: &Moves) -> Result<TrafficState, RouterError> {
+        self.apply_moves(moves.production, moves.test, moves.advances)
             .await
-    }
-
-    async fn restore(
-        &self,
-        from: &TrafficState,
-        to: &TrafficState,
-    ) -> Result<TrafficState, RouterError> {
-        let test = match (from.test_traffic_on_new, to.test_traffic_on_new) {
-            (Some(from), Some(to)) => Some(TestMove::restore(from, to)),
-            _ => None,
-        };
-        let production = Move::restore(from.percent_on_new, to.percent_on_new);
-        self.apply(Some(production), test, false).await
-    }
-
-    async fn verify(&self, expected_percent: u8) -> Result<TrafficState, RouterError> {
-        let (current, test) = self.read_both().await?;
-        let share = current.forwarding.share();
-        if !share.is_percent(expected_percent) {
-            return Err(RouterError::NotAsExpected {
-                code: CODE,
-                resource: current.route.name(),
-                found: share,
-                expected_percent,
-            });
-        }
-        Ok(self.state(share, test.map(|(_, on_green)| on_green)))
     }
 }

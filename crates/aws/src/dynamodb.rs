@@ -55,11 +55,11 @@
 //! (status, error, start and complete times, traffic, rollback link) are attributes of their
 //! own that override it, so each change is one small conditional update.
 
-mod active;
 mod applications;
 mod configs;
 mod creation;
 mod deployment_item;
+mod deployments;
 mod documents;
 mod expression;
 mod failure;
@@ -77,7 +77,6 @@ mod status;
 mod store;
 mod table;
 mod transaction;
-mod updates;
 
 pub use listing::MAX_PAGE;
 pub use schema::TABLE_SCHEMA;

@@ -18,12 +18,13 @@
 mod alias;
 
 use crate::sdk_error::failed;
+use crate::sdk_error::ServiceCall;
 use alias::AliasConfig;
 use async_trait::async_trait;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use aws_sdk_lambda::Client;
-use gradual_core::ports::{RouterError, ServiceCall, TrafficRouter, TrafficState};
-use gradual_core::traffic::{Move, Progress, Share};
+use gradual_core::ports::{RouterError, TrafficRouter, TrafficState};
+use gradual_core::traffic::{Move, Moves, Progress, Share};
 use gradual_core::{ErrorCode, LambdaAliasTarget, Target};
 use std::collections::HashMap;
 
@@ -42,7 +43,7 @@ impl LambdaAliasRouter {
         LambdaAliasRouter { client, target }
     }
 
-    fn resource(&self) -> String {
+    fn alias_name(&self) -> String {
         format!("alias {}:{}", self.target.function_name, self.target.alias)
     }
 
@@ -54,7 +55,7 @@ impl LambdaAliasRouter {
         ServiceCall {
             code,
             operation,
-            resource: self.resource(),
+            resource: self.alias_name(),
             missing,
         }
     }
@@ -71,7 +72,7 @@ impl LambdaAliasRouter {
     fn drift(&self, found: String, expected: String) -> RouterError {
         RouterError::Drift {
             code: ALIAS_CODE,
-            resource: self.resource(),
+            resource: self.alias_name(),
             found,
             expected,
         }
@@ -85,7 +86,9 @@ impl LambdaAliasRouter {
             .name(&self.target.alias)
             .send()
             .await
-            .map_err(|error| failed(self.call(ALIAS_CODE, "GetAlias", self.resource()), &error))?;
+            .map_err(|error| {
+                failed(self.call(ALIAS_CODE, "GetAlias", self.alias_name()), &error)
+            })?;
         Ok(AliasConfig::new(
             alias.function_version().unwrap_or_default(),
             alias
@@ -182,12 +185,20 @@ impl LambdaAliasRouter {
     }
 
     /// Applies `step` when the alias stands where it may start, writing nothing on a repeat.
-    async fn apply(&self, step: Move) -> Result<TrafficState, RouterError> {
+    async fn apply_move(&self, step: Move) -> Result<TrafficState, RouterError> {
         let (alias, share) = self.read_share().await?;
         match step.check(share, &self.new_version()) {
             Ok(Progress::Done) => return Ok(self.state(share)),
             Ok(Progress::Needed) => {}
-            Err(expected) => return Err(self.drift(self.describe_share(share), expected)),
+            Err(expected) => {
+                return Err(step.refused(
+                    ALIAS_CODE,
+                    self.alias_name(),
+                    share,
+                    self.describe_share(share),
+                    expected,
+                ))
+            }
         }
         let percent = step.percent();
         let (function_version, weights) = self.configuration_for(percent);
@@ -208,7 +219,7 @@ impl LambdaAliasRouter {
             .await
             .map_err(|error| {
                 failed(
-                    self.call(ALIAS_CODE, "UpdateAlias", self.resource()),
+                    self.call(ALIAS_CODE, "UpdateAlias", self.alias_name()),
                     &error,
                 )
             })?;
@@ -234,17 +245,21 @@ impl TrafficRouter for LambdaAliasRouter {
         Target::LambdaAlias(self.target.clone()).to_string()
     }
 
+    fn resource(&self) -> String {
+        self.alias_name()
+    }
+
     async fn observe(&self) -> Result<TrafficState, RouterError> {
         let (_, share) = self.read_share().await?;
         Ok(self.state(share))
     }
 
-    async fn start(&self) -> Result<TrafficState, RouterError> {
+    async fn preflight(&self) -> Result<(), RouterError> {
         let target = &self.target;
         if target.current_version == target.target_version {
             return Err(RouterError::Invalid {
                 code: ErrorCode::InvalidRevision,
-                resource: self.resource(),
+                resource: self.alias_name(),
                 problem: format!(
                     "the current and the target version are both {}: there is nothing to shift",
                     target.current_version
@@ -253,55 +268,24 @@ impl TrafficRouter for LambdaAliasRouter {
         }
         self.ensure_function_exists().await?;
         self.ensure_published(&[&target.current_version, &target.target_version])
-            .await?;
-        self.apply(Move::start()).await
-    }
-
-    async fn shift(&self, percent: u8) -> Result<TrafficState, RouterError> {
-        let step = Move::shift(percent).ok_or_else(|| RouterError::PercentOutOfRange {
-            resource: self.resource(),
-            percent,
-        })?;
-        self.apply(step).await
-    }
-
-    async fn allow_test_traffic(&self) -> Result<TrafficState, RouterError> {
-        Err(RouterError::Unsupported {
-            resource: self.resource(),
-            action: "allow test traffic",
-            reason:
-                "a Lambda alias has no test route (AllowTestTraffic belongs to ECS deployments)",
-        })
-    }
-
-    async fn finish(&self) -> Result<TrafficState, RouterError> {
-        self.apply(Move::finish()).await
-    }
-
-    async fn rollback(&self) -> Result<TrafficState, RouterError> {
-        self.apply(Move::rollback()).await
-    }
-
-    async fn restore(
-        &self,
-        from: &TrafficState,
-        to: &TrafficState,
-    ) -> Result<TrafficState, RouterError> {
-        self.apply(Move::restore(from.percent_on_new, to.percent_on_new))
             .await
     }
 
-    async fn verify(&self, expected_percent: u8) -> Result<TrafficState, RouterError> {
-        let (_, share) = self.read_share().await?;
-        if !share.is_percent(expected_percent) {
-            return Err(RouterError::NotAsExpected {
-                code: ALIAS_CODE,
-                resource: self.resource(),
-                found: share,
-                expected_percent,
+    /// An alias has production traffic only: test traffic stays on the original (there is none
+    /// to move), and sending it to the new version is refused.
+    async fn apply(&self, moves: &Moves) -> Result<TrafficState, RouterError> {
+        if moves.sends_test_traffic_to_new() {
+            return Err(RouterError::Unsupported {
+                resource: self.alias_name(),
+                action: "allow test traffic",
+                reason:
+                    "a Lambda alias has no test route (AllowTestTraffic belongs to ECS deployments)",
             });
         }
-        Ok(self.state(share))
+        match moves.production {
+            Some(step) => self.apply_move(step).await,
+            None => self.observe().await,
+        }
     }
 }
 

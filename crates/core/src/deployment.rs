@@ -1,9 +1,11 @@
 //! A deployment: what moves, how, where it stands, and how it ended.
 
+mod ending;
 mod error_code;
 mod id;
 mod status;
 
+pub use ending::Ending;
 pub use error_code::{ErrorCode, ErrorInformation};
 pub use id::{DeploymentId, InvalidDeploymentId};
 pub use status::{DeploymentStatus, IllegalTransition};

@@ -1,5 +1,12 @@
 //! Applications and deployment groups: where deployments go and the rules they follow.
 
+mod rules;
+
+pub use rules::{
+    check_alarms, check_auto_rollback, check_targets, check_triggers, is_sns_topic_arn,
+    InvalidGroupSetting, MAX_ALARMS, MAX_TRIGGERS,
+};
+
 use crate::platform::ComputePlatform;
 use crate::target::Target;
 use serde::{Deserialize, Serialize};

@@ -20,6 +20,23 @@ impl ComputePlatform {
             ComputePlatform::Ecs => "ECS",
         }
     }
+
+    /// The platform's all-at-once config: CodeDeploy's default for a group that names no config,
+    /// and the config of every rollback.
+    pub fn all_at_once_config(self) -> &'static str {
+        match self {
+            ComputePlatform::Lambda => "CodeDeployDefault.LambdaAllAtOnce",
+            ComputePlatform::Ecs => "CodeDeployDefault.ECSAllAtOnce",
+        }
+    }
+
+    /// The kind of target a deployment on this platform moves, as requests name it.
+    pub fn target_kind(self) -> &'static str {
+        match self {
+            ComputePlatform::Lambda => "LambdaAlias",
+            ComputePlatform::Ecs => "AlbListener",
+        }
+    }
 }
 
 impl fmt::Display for ComputePlatform {

@@ -21,7 +21,8 @@ pub use pipeline::{
 };
 pub use signals::{DeploymentSignals, StopOutcome, StopRequest};
 pub use store::{
-    Creation, DeploymentStore, IdempotencyKey, Page, StatusChange, StatusUpdate, StoreError,
+    ApplicationStore, ConfigStore, Creation, DeploymentIndex, DeploymentRecords, DeploymentStore,
+    Entity, GroupStore, HistoryStore, IdempotencyKey, Page, StatusChange, StatusUpdate, StoreError,
 };
-pub use traffic::{RouterError, ServiceCall, TrafficRouter, TrafficState};
+pub use traffic::{RouterError, TrafficRouter, TrafficState};
 pub use workflow::{Workflow, WorkflowError};

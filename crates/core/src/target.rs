@@ -1,5 +1,6 @@
 //! What a deployment moves traffic on. A deployment may hold several targets, shifted in lockstep.
 
+use crate::platform::ComputePlatform;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -46,6 +47,16 @@ pub enum Target {
     LambdaAlias(LambdaAliasTarget),
     #[serde(rename = "AlbListener")]
     AlbListener(AlbListenerTarget),
+}
+
+impl Target {
+    /// The platform whose deployments move this kind of target.
+    pub fn platform(&self) -> ComputePlatform {
+        match self {
+            Target::LambdaAlias(_) => ComputePlatform::Lambda,
+            Target::AlbListener(_) => ComputePlatform::Ecs,
+        }
+    }
 }
 
 impl fmt::Display for Target {

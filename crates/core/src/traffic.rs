@@ -1,5 +1,6 @@
-//! Moving traffic: the rules every [`TrafficRouter`](crate::ports::TrafficRouter) follows, and
-//! [`Lockstep`], which moves the several targets of one deployment as one.
+//! Moving traffic: the rules every [`TrafficRouter`](crate::ports::TrafficRouter) follows, the
+//! verb table of what each action moves ([`Moves`]), and [`Lockstep`], which moves the several
+//! targets of one deployment as one.
 //!
 //! # Which states an action may start from
 //!
@@ -31,6 +32,7 @@ mod lockstep;
 pub mod memory;
 mod moves;
 mod share;
+mod verbs;
 
 #[cfg(test)]
 mod lockstep_tests;
@@ -39,3 +41,4 @@ pub use lockstep::{Lockstep, LockstepError, Recovery, TargetFailure, TrafficActi
 pub use memory::MemoryRouter;
 pub use moves::{on_new, Move, Progress, TestMove};
 pub use share::Share;
+pub use verbs::{Moves, NoMoves, RouterActions};

@@ -3,11 +3,11 @@
 //! deployment watching it is stopped with `ALARM_ACTIVE` at once, cutting its bake or hook wait
 //! short, instead of waiting for the next traffic step to poll the alarm.
 
-use crate::alarms::{alarm_stop_request, in_alarm_message, watched_alarms};
-use crate::deployments::load;
 use crate::error::HandlerError;
 use crate::handler::Handler;
-use crate::stop::stop;
+use crate::support::alarms::{alarm_stop_request, in_alarm_message, watched_alarms};
+use crate::support::deployments::load;
+use crate::support::stop_signal::stop;
 use async_trait::async_trait;
 use aws_lambda_events::event::cloudwatch_alarms::{CloudWatchAlarmData, CloudWatchAlarmStateValue};
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;

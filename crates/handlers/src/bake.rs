@@ -2,10 +2,10 @@
 //! timeout is the normal end of the bake, and a stop or an alarm fails the task at once through
 //! the registered token.
 
-use crate::deployments::{load, move_to};
 use crate::error::HandlerError;
 use crate::handler::Handler;
-use crate::waits::register_wait;
+use crate::support::deployments::{load, move_to};
+use crate::support::waits::register_wait;
 use async_trait::async_trait;
 use gradual_core::history::{HistoryEntry, HistoryRecord};
 use gradual_core::ports::{Clock, DeploymentSignals, DeploymentStore};

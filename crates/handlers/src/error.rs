@@ -1,7 +1,8 @@
 //! The error a handler returns. Its `error_type` becomes the Lambda error type, which is what
 //! the workflow's Retry and Catch rules match on.
 
-use gradual_core::ports::StoreError;
+use gradual_core::group::InvalidGroupSetting;
+use gradual_core::ports::{Entity, StoreError};
 use gradual_core::{ErrorCode, ErrorInformation};
 use thiserror::Error;
 
@@ -44,11 +45,11 @@ impl From<StoreError> for HandlerError {
         match error {
             StoreError::Backend(_) => HandlerError::Transient(error.to_string()),
             StoreError::NotFound {
-                kind: "application",
+                entity: Entity::Application,
                 ..
             } => HandlerError::deployment(ErrorCode::ApplicationMissing, error.to_string()),
             StoreError::NotFound {
-                kind: "deployment group",
+                entity: Entity::DeploymentGroup,
                 ..
             } => HandlerError::deployment(ErrorCode::DeploymentGroupMissing, error.to_string()),
             StoreError::StopRequested { .. } => {
@@ -56,5 +57,11 @@ impl From<StoreError> for HandlerError {
             }
             _ => HandlerError::InvalidInput(error.to_string()),
         }
+    }
+}
+
+impl From<InvalidGroupSetting> for HandlerError {
+    fn from(error: InvalidGroupSetting) -> Self {
+        HandlerError::InvalidInput(error.0)
     }
 }

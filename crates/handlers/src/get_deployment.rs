@@ -1,8 +1,8 @@
 //! `get-deployment`: a deployment with its history, and the deployments of a group.
 
-use crate::deployments::load;
 use crate::error::HandlerError;
 use crate::handler::Handler;
+use crate::support::deployments::load;
 use async_trait::async_trait;
 use gradual_core::history::HistoryRecord;
 use gradual_core::ports::DeploymentStore;

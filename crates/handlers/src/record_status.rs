@@ -2,21 +2,18 @@
 //! failure or stop (deciding whether to roll back), and the end of a rollback, and publishes the
 //! matching triggers. Every action may be replayed: it then changes and publishes nothing more.
 
-use crate::deployments::{load, move_to};
 use crate::error::HandlerError;
-use crate::failure::WorkflowFailure;
 use crate::handler::Handler;
-use crate::triggers::TriggerPublisher;
+use crate::support::deployments::{load, move_to};
+use crate::support::failure::WorkflowFailure;
+use crate::support::triggers::TriggerPublisher;
 use async_trait::async_trait;
-use gradual_core::deployment::RollbackInfo;
+use gradual_core::deployment::Ending;
 use gradual_core::ports::{
     Clock, Creation, DeploymentSignals, DeploymentStore, IdempotencyKey, Notifier,
 };
 use gradual_core::trigger::Origin;
-use gradual_core::{
-    AutoRollbackEvent, Creator, Deployment, DeploymentConfig, DeploymentId, DeploymentStatus,
-    ErrorCode, ErrorInformation, TriggerEvent,
-};
+use gradual_core::{Deployment, DeploymentId, DeploymentStatus, ErrorInformation, TriggerEvent};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -149,20 +146,11 @@ impl RecordStatus {
         failure: WorkflowFailure,
     ) -> Result<RecordStatusOutput, HandlerError> {
         let stop = self.signals.stop_request(&deployment.id).await?;
-        let (status, error, roll_back) = match &stop {
-            Some(request) => (
-                DeploymentStatus::Stopped,
-                ErrorInformation::new(request.code, request.message.clone()),
-                request.roll_back,
-            ),
-            None => (
-                DeploymentStatus::Failed,
-                failure.error_information(),
-                deployment
-                    .auto_rollback_configuration
-                    .rolls_back_on(AutoRollbackEvent::DeploymentFailure),
-            ),
-        };
+        let Ending {
+            status,
+            error,
+            roll_back,
+        } = deployment.ending(stop.as_ref(), failure.error_information());
         let rollback_id = if roll_back {
             Some(self.create_rollback(&deployment, &error).await?)
         } else {
@@ -173,7 +161,7 @@ impl RecordStatus {
         if status == DeploymentStatus::Stopped {
             events.push(TriggerEvent::DeploymentStop);
         }
-        if !roll_back && counts_as_failure(&deployment) {
+        if !roll_back && deployment.counts_as_failure() {
             events.push(TriggerEvent::DeploymentFailure);
         }
         self.publisher().publish(&deployment, &events).await?;
@@ -187,7 +175,7 @@ impl RecordStatus {
         deployment: &Deployment,
         error: &ErrorInformation,
     ) -> Result<DeploymentId, HandlerError> {
-        let rollback = rollback_deployment(deployment, self.clock.now());
+        let rollback = deployment.rollback(self.clock.now());
         let key = IdempotencyKey {
             token: format!("rollback-of-{}", deployment.id),
             fingerprint: deployment.id.to_string(),
@@ -222,7 +210,7 @@ impl RecordStatus {
         self.move_to(&rollback, DeploymentStatus::Succeeded, None)
             .await?;
         let mut events = vec![TriggerEvent::DeploymentRollback];
-        if counts_as_failure(&deployment) {
+        if deployment.counts_as_failure() {
             events.push(TriggerEvent::DeploymentFailure);
         }
         self.publisher().publish(&deployment, &events).await?;
@@ -272,44 +260,5 @@ fn outcome(deployment: &Deployment, rollback: bool) -> RecordStatusOutput {
         status: deployment.status,
         rollback,
         rollback_deployment_id: deployment.rollback_info.rollback_deployment_id.clone(),
-    }
-}
-
-/// A failed deployment, or one stopped by an alarm, is a failure for the trigger subscribers;
-/// a deployment stopped by hand is not.
-fn counts_as_failure(deployment: &Deployment) -> bool {
-    deployment.status == DeploymentStatus::Failed
-        || deployment
-            .error_information
-            .as_ref()
-            .is_some_and(|error| error.code == ErrorCode::AlarmActive)
-}
-
-/// The deployment that puts traffic back on the original version, all at once.
-fn rollback_deployment(original: &Deployment, now: time::OffsetDateTime) -> Deployment {
-    let all_at_once = match original.compute_platform {
-        gradual_core::ComputePlatform::Lambda => "CodeDeployDefault.LambdaAllAtOnce",
-        gradual_core::ComputePlatform::Ecs => "CodeDeployDefault.ECSAllAtOnce",
-    };
-    let config = DeploymentConfig::predefined(all_at_once).expect("a predefined config");
-    Deployment {
-        id: DeploymentId::generate(),
-        deployment_config_name: config.name.clone(),
-        schedule: config.schedule(),
-        hooks: Vec::new(),
-        status: DeploymentStatus::Created,
-        error_information: None,
-        creator: Creator::Autorollback,
-        description: Some(format!("rollback of {}", original.id)),
-        ignored_alarms: Vec::new(),
-        rollback_info: RollbackInfo {
-            rollback_triggering_deployment_id: Some(original.id.clone()),
-            ..RollbackInfo::default()
-        },
-        traffic: Default::default(),
-        create_time: now,
-        start_time: None,
-        complete_time: None,
-        ..original.clone()
     }
 }

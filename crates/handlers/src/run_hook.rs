@@ -3,10 +3,10 @@
 //! until `hook-callback` reports the hook's status, or the hook timeout fails the deployment.
 //! An event without a hook completes at once.
 
-use crate::deployments::load;
 use crate::error::HandlerError;
 use crate::handler::Handler;
-use crate::waits::{register_wait, token_prefix};
+use crate::support::deployments::load;
+use crate::support::waits::{register_wait, token_prefix};
 use async_trait::async_trait;
 use gradual_core::history::{HistoryEntry, HistoryRecord, LifecycleEventStatus};
 use gradual_core::ports::{

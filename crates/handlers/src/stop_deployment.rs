@@ -1,9 +1,9 @@
 //! `stop-deployment`: stops a running deployment at once, as CodeDeploy's StopDeployment, with
 //! or without rolling traffic back.
 
-use crate::deployments::load;
 use crate::error::HandlerError;
 use crate::handler::Handler;
+use crate::support::deployments::load;
 use async_trait::async_trait;
 use gradual_core::ports::{Clock, DeploymentSignals, DeploymentStore, StopRequest, Workflow};
 use gradual_core::{AutoRollbackEvent, DeploymentId, ErrorCode};
@@ -65,7 +65,7 @@ impl Handler for StopDeployment {
             roll_back,
             at: self.clock.now(),
         };
-        let outcome = crate::stop::stop(
+        let outcome = crate::support::stop_signal::stop(
             self.signals.as_ref(),
             self.workflow.as_ref(),
             &deployment,

@@ -3,14 +3,14 @@
 
 use gradual_handlers::alarm_listener::AlarmStateChangeEvent;
 use gradual_handlers::bake::BakeInput;
-use gradual_handlers::entry_points::EntryRequest;
+use gradual_handlers::create_deployment::EntryRequest;
 use gradual_handlers::get_deployment::GetDeploymentInput;
 use gradual_handlers::hook_callback::HookCallbackInput;
 use gradual_handlers::record_status::{RecordAction, RecordStatusInput};
-use gradual_handlers::registration::RegisterInput;
+use gradual_handlers::register::RegisterInput;
 use gradual_handlers::run_hook::RunHookInput;
+use gradual_handlers::shift_traffic::{TrafficActionName, TrafficInput};
 use gradual_handlers::stop_deployment::StopDeploymentInput;
-use gradual_handlers::traffic::{TrafficActionName, TrafficInput};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::fs;

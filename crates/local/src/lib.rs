@@ -1,15 +1,8 @@
-//! gradual without AWS: a local Step Functions executor that runs the very same
-//! `statemachines/*.asl.json` definitions SAM deploys, with Lambda tasks dispatched to
-//! in-process handlers and time supplied by an injectable clock.
+//! gradual without AWS: the local world (gradual's functions wired to the emulator's AWS
+//! services and to the local Step Functions interpreter, `gradual-asl`) and the demo that runs
+//! full deployments on it.
 
-pub mod asl;
 pub mod demo;
-pub mod runtime_api;
-pub mod throughput;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod world;
-
-pub use asl::{
-    ActivityGuard, Clock, ExecError, ExecutionDescription, ExecutionOutcome, ExecutionStatus,
-    Executor, FunctionError, FunctionRegistry, HistoryEvent, HistoryEventType, LambdaFunction,
-    LoadError, ScaledClock, StateMachine, SystemClock, TaskTokenError, VirtualClock,
-};

@@ -1,18 +1,11 @@
 //! `register`: creates, updates, reads and deletes applications, deployment groups and custom
 //! deployment configs.
 
-use gradual_core::ports::SystemClock;
-use gradual_handlers::registration::Register;
-use gradual_runtime::{aws_config, init_logging, serve, state_store, Error};
-use std::sync::Arc;
+use gradual_handlers::register::Register;
+use gradual_handlers::Function;
+use gradual_lambda::{run, Error};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    init_logging();
-    let config = aws_config().await;
-    serve(Register {
-        store: state_store(&config)?,
-        clock: Arc::new(SystemClock),
-    })
-    .await
+    run(Function::Register, Register::from_ports).await
 }

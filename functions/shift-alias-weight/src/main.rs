@@ -1,12 +1,11 @@
 //! `shift-alias-weight`: applies a traffic action to every Lambda alias of a deployment, in
 //! lockstep.
 
-use gradual_runtime::{aws_config, init_logging, serve, shift_traffic, AliasRouters, Error};
+use gradual_handlers::shift_traffic::ShiftTraffic;
+use gradual_handlers::Function;
+use gradual_lambda::{run, Error};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    init_logging();
-    let config = aws_config().await;
-    let routers = AliasRouters::from_config(&config);
-    serve(shift_traffic(&config, routers)?).await
+    run(Function::ShiftAliasWeight, ShiftTraffic::alias_from_ports).await
 }

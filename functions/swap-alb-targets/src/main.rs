@@ -1,12 +1,11 @@
 //! `swap-alb-targets`: applies a traffic action to every ALB listener of a deployment, in
 //! lockstep.
 
-use gradual_runtime::{aws_config, init_logging, serve, shift_traffic, Error, ListenerRouters};
+use gradual_handlers::shift_traffic::ShiftTraffic;
+use gradual_handlers::Function;
+use gradual_lambda::{run, Error};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    init_logging();
-    let config = aws_config().await;
-    let routers = ListenerRouters::from_config(&config);
-    serve(shift_traffic(&config, routers)?).await
+    run(Function::SwapAlbTargets, ShiftTraffic::listener_from_ports).await
 }

@@ -1,9 +1,10 @@
 //! Green's health, as `DescribeTargetHealth` reports it.
 
 use super::failed;
+use crate::sdk_error::ServiceCall;
 use aws_sdk_elasticloadbalancingv2::types::TargetHealthStateEnum;
 use aws_sdk_elasticloadbalancingv2::Client;
-use gradual_core::ports::{RouterError, ServiceCall};
+use gradual_core::ports::RouterError;
 use gradual_core::ErrorCode;
 
 /// Refuses unless `target_group` has at least `required` healthy targets.

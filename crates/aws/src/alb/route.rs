@@ -1,9 +1,10 @@
 //! Reading and writing the actions of a listener (its default actions) or of a listener rule.
 
 use super::failed;
+use crate::sdk_error::ServiceCall;
 use aws_sdk_elasticloadbalancingv2::types::Action;
 use aws_sdk_elasticloadbalancingv2::Client;
-use gradual_core::ports::{RouterError, ServiceCall};
+use gradual_core::ports::RouterError;
 use gradual_core::ErrorCode;
 
 const CODE: ErrorCode = ErrorCode::ElasticLoadBalancingInvalid;

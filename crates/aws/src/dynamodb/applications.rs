@@ -6,37 +6,32 @@ use super::item::{json, number, required_text, text, Item, ItemError, DOCUMENT};
 use super::keys;
 use super::schema::{PARTITION_KEY, SORT_KEY};
 use super::store::DynamoDbStore;
+use async_trait::async_trait;
 use gradual_core::group::Application;
-use gradual_core::ports::StoreError;
+use gradual_core::ports::{ApplicationStore, Entity, GroupStore, StoreError};
 
-pub(super) const APPLICATION: &str = "application";
 /// How many deployment groups an application has, kept by the group writes' transactions.
 pub(super) const GROUP_COUNT: &str = "groupCount";
 
-impl DynamoDbStore {
-    pub(super) async fn put_application(
-        &self,
-        application: &Application,
-    ) -> Result<(), StoreError> {
+#[async_trait]
+impl ApplicationStore for DynamoDbStore {
+    async fn create_application(&self, application: &Application) -> Result<(), StoreError> {
         let name = &application.application_name;
         let item = keys::application(name)
             .with([(DOCUMENT, json(application)?), (GROUP_COUNT, number(0))]);
         if self.put_if(item, absent()).await? {
             Ok(())
         } else {
-            Err(already_exists(APPLICATION, name))
+            Err(already_exists(Entity::Application, name))
         }
     }
 
-    pub(super) async fn read_application(
-        &self,
-        name: &str,
-    ) -> Result<Option<Application>, StoreError> {
+    async fn get_application(&self, name: &str) -> Result<Option<Application>, StoreError> {
         self.read_document(&keys::application(name)).await
     }
 
     /// Every application's name: a scan of the whole table, keeping application items only.
-    pub(super) async fn application_names(&self) -> Result<Vec<String>, StoreError> {
+    async fn list_applications(&self) -> Result<Vec<String>, StoreError> {
         // Every application key has the same sort key and partition prefix.
         let pattern = keys::application("");
         let placeholders = Placeholders::new()
@@ -71,7 +66,7 @@ impl DynamoDbStore {
         Ok(names)
     }
 
-    pub(super) async fn remove_application(&self, name: &str) -> Result<(), StoreError> {
+    async fn delete_application(&self, name: &str) -> Result<(), StoreError> {
         let key = keys::application(name);
         let placeholders = Placeholders::new()
             .name("#groups", GROUP_COUNT)
@@ -81,11 +76,11 @@ impl DynamoDbStore {
             return Ok(());
         }
         if self.read(&key).await?.is_none() {
-            return Err(not_found(APPLICATION, name));
+            return Err(not_found(Entity::Application, name));
         }
-        let groups = self.group_names(name).await?;
+        let groups = self.list_deployment_groups(name).await?;
         Err(StoreError::InUse {
-            kind: APPLICATION,
+            entity: Entity::Application,
             name: name.to_owned(),
             user: group_list(&groups),
         })

@@ -5,22 +5,22 @@ use super::failure::{already_exists, not_found};
 use super::item::{json, required_json, DOCUMENT};
 use super::keys::{self, CONFIG_PARTITION, CONFIG_PREFIX};
 use super::store::DynamoDbStore;
+use async_trait::async_trait;
 use gradual_core::config::DeploymentConfig;
-use gradual_core::ports::StoreError;
+use gradual_core::ports::{ConfigStore, Entity, StoreError};
 
-const CONFIG: &str = "deployment config";
-
-impl DynamoDbStore {
-    pub(super) async fn put_config(&self, config: &DeploymentConfig) -> Result<(), StoreError> {
+#[async_trait]
+impl ConfigStore for DynamoDbStore {
+    async fn create_deployment_config(&self, config: &DeploymentConfig) -> Result<(), StoreError> {
         let item = keys::config(&config.name).with([(DOCUMENT, json(config)?)]);
         if self.put_if(item, absent()).await? {
             Ok(())
         } else {
-            Err(already_exists(CONFIG, &config.name))
+            Err(already_exists(Entity::DeploymentConfig, &config.name))
         }
     }
 
-    pub(super) async fn read_config(
+    async fn get_deployment_config(
         &self,
         name: &str,
     ) -> Result<Option<DeploymentConfig>, StoreError> {
@@ -28,7 +28,7 @@ impl DynamoDbStore {
     }
 
     /// Every custom config, by name.
-    pub(super) async fn all_configs(&self) -> Result<Vec<DeploymentConfig>, StoreError> {
+    async fn list_deployment_configs(&self) -> Result<Vec<DeploymentConfig>, StoreError> {
         let items = self.query_prefix(CONFIG_PARTITION, CONFIG_PREFIX).await?;
         let configs = items
             .iter()
@@ -37,14 +37,14 @@ impl DynamoDbStore {
         Ok(configs)
     }
 
-    pub(super) async fn remove_config(&self, name: &str) -> Result<(), StoreError> {
+    async fn delete_deployment_config(&self, name: &str) -> Result<(), StoreError> {
         let removed = self
             .delete_if(&keys::config(name), present(), &Placeholders::new())
             .await?;
         if removed {
             Ok(())
         } else {
-            Err(not_found(CONFIG, name))
+            Err(not_found(Entity::DeploymentConfig, name))
         }
     }
 }

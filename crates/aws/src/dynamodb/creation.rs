@@ -2,19 +2,17 @@
 //! under [`keys::ACTIVE_INDEX_PARTITION`]), its history counter and its request token, in one
 //! transaction whose cancellation says which rule stopped it.
 
-use super::deployment_item;
 use super::expression::{absent, Placeholders};
 use super::failure::already_exists;
-use super::item::{number, required_deployment_id, required_text, text, Item, DEPLOYMENT_ID};
+use super::item::{required_deployment_id, required_text, text, Item, DEPLOYMENT_ID};
 use super::keys;
-use super::schema::{GROUP_INDEX_PARTITION_KEY, GROUP_INDEX_SORT_KEY};
 use super::store::DynamoDbStore;
 use super::transaction::Cancelled;
 use gradual_core::deployment::Deployment;
-use gradual_core::ports::{Creation, IdempotencyKey, StoreError};
+use gradual_core::ports::{Creation, Entity, IdempotencyKey, StoreError};
 
 /// The token item's record of the request that used it.
-const FINGERPRINT: &str = "fingerprint";
+pub(super) const FINGERPRINT: &str = "fingerprint";
 /// The history counter's last number handed out.
 pub(super) const LAST_SEQUENCE: &str = "lastSequence";
 
@@ -24,66 +22,10 @@ const SLOT_WRITE: usize = 1;
 const TOKEN_WRITE: usize = 3;
 
 impl DynamoDbStore {
-    pub(super) async fn put_deployment(
-        &self,
-        deployment: &Deployment,
-        idempotency: Option<&IdempotencyKey>,
-    ) -> Result<Creation, StoreError> {
-        let id = &deployment.id;
-        let none = Placeholders::new();
-        let slot = keys::active_slot(
-            &deployment.application_name,
-            &deployment.deployment_group_name,
-        );
-        let (slot_condition, slot_placeholders) = slot_condition(deployment);
-        let mut writes = vec![
-            self.put_write(deployment_item::encode(deployment)?, Some(absent()), &none)?,
-            self.put_write(
-                slot.with([
-                    (DEPLOYMENT_ID, text(id.as_str())),
-                    (
-                        GROUP_INDEX_PARTITION_KEY,
-                        text(keys::ACTIVE_INDEX_PARTITION),
-                    ),
-                    (
-                        GROUP_INDEX_SORT_KEY,
-                        text(keys::active_index_sort(
-                            &deployment.application_name,
-                            &deployment.deployment_group_name,
-                            id,
-                        )),
-                    ),
-                ]),
-                Some(slot_condition),
-                &slot_placeholders,
-            )?,
-            self.put_write(
-                keys::history_sequence(id).with([(LAST_SEQUENCE, number(0))]),
-                None,
-                &none,
-            )?,
-        ];
-        if let Some(key) = idempotency {
-            let token = keys::token(&key.token).with([
-                (FINGERPRINT, text(&key.fingerprint)),
-                (DEPLOYMENT_ID, text(id.as_str())),
-            ]);
-            writes.push(self.put_write(token, Some(absent()), &none)?);
-        }
-        let operation = format!(
-            "creating deployment {id} in group {}",
-            deployment.group_key()
-        );
-        match self.transact(&operation, writes).await? {
-            Ok(()) => Ok(Creation::Created(id.clone())),
-            Err(cancelled) => self.refused(deployment, idempotency, &cancelled).await,
-        }
-    }
-
     /// Why the transaction was cancelled: a repeat of the request that created a deployment
     /// (`AlreadyCreated`), or the rule it broke. The token comes first: a retried request
     /// whose deployment still holds the slot is a repeat, not a second deployment.
-    async fn refused(
+    pub(super) async fn refused(
         &self,
         deployment: &Deployment,
         idempotency: Option<&IdempotencyKey>,
@@ -112,7 +54,7 @@ impl DynamoDbStore {
             });
         }
         debug_assert!(cancelled.failed(DEPLOYMENT_WRITE));
-        Err(already_exists("deployment", deployment.id.as_str()))
+        Err(already_exists(Entity::Deployment, deployment.id.as_str()))
     }
 
     /// The token item as the cancelled write found it, or as it is now (tokens are never
@@ -135,7 +77,7 @@ impl DynamoDbStore {
 }
 
 /// The slot must be free, or held by the deployment this one rolls back.
-fn slot_condition(deployment: &Deployment) -> (String, Placeholders) {
+pub(super) fn slot_condition(deployment: &Deployment) -> (String, Placeholders) {
     match &deployment.rollback_info.rollback_triggering_deployment_id {
         None => (absent(), Placeholders::new()),
         Some(rolled_back) => (

@@ -1,7 +1,7 @@
 //! How the service's answers become [`StoreError`]s.
 
 use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use gradual_core::ports::StoreError;
+use gradual_core::ports::{Entity, StoreError};
 use std::error::Error;
 
 const CONDITION_FAILED: &str = "ConditionalCheckFailedException";
@@ -38,16 +38,16 @@ where
     }
 }
 
-pub(super) fn not_found(kind: &'static str, name: impl Into<String>) -> StoreError {
+pub(super) fn not_found(entity: Entity, name: impl Into<String>) -> StoreError {
     StoreError::NotFound {
-        kind,
+        entity,
         name: name.into(),
     }
 }
 
-pub(super) fn already_exists(kind: &'static str, name: impl Into<String>) -> StoreError {
+pub(super) fn already_exists(entity: Entity, name: impl Into<String>) -> StoreError {
     StoreError::AlreadyExists {
-        kind,
+        entity,
         name: name.into(),
     }
 }

@@ -1,21 +1,21 @@
 //! Deployment groups: created under an existing application, deleted only when idle.
 
-use super::applications::{APPLICATION, GROUP_COUNT};
+use super::applications::GROUP_COUNT;
 use super::expression::{absent, present, Placeholders};
 use super::failure::{already_exists, not_found};
 use super::item::{json, number, required_deployment_id, required_text, Item, ItemError, DOCUMENT};
 use super::keys::{self, GROUP_PREFIX};
 use super::schema::SORT_KEY;
 use super::store::DynamoDbStore;
+use async_trait::async_trait;
 use gradual_core::deployment::group_key;
 use gradual_core::group::DeploymentGroup;
-use gradual_core::ports::StoreError;
+use gradual_core::ports::{Entity, GroupStore, StoreError};
 
-const GROUP: &str = "deployment group";
-
-impl DynamoDbStore {
+#[async_trait]
+impl GroupStore for DynamoDbStore {
     /// Stores the group and counts it on its application, which must exist.
-    pub(super) async fn put_new_group(&self, group: &DeploymentGroup) -> Result<(), StoreError> {
+    async fn create_deployment_group(&self, group: &DeploymentGroup) -> Result<(), StoreError> {
         let (application, name) = (&group.application_name, &group.deployment_group_name);
         let writes = vec![
             self.update_write(
@@ -29,24 +29,26 @@ impl DynamoDbStore {
         let operation = format!("creating deployment group {}", group_key(application, name));
         match self.transact(&operation, writes).await? {
             Ok(()) => Ok(()),
-            Err(cancelled) if cancelled.failed(0) => Err(not_found(APPLICATION, application)),
-            Err(_) => Err(already_exists(GROUP, group_key(application, name))),
+            Err(cancelled) if cancelled.failed(0) => {
+                Err(not_found(Entity::Application, application))
+            }
+            Err(_) => Err(already_exists(
+                Entity::DeploymentGroup,
+                group_key(application, name),
+            )),
         }
     }
 
-    pub(super) async fn put_existing_group(
-        &self,
-        group: &DeploymentGroup,
-    ) -> Result<(), StoreError> {
+    async fn update_deployment_group(&self, group: &DeploymentGroup) -> Result<(), StoreError> {
         if self.put_if(group_item(group)?, present()).await? {
             Ok(())
         } else {
             let key = group_key(&group.application_name, &group.deployment_group_name);
-            Err(not_found(GROUP, key))
+            Err(not_found(Entity::DeploymentGroup, key))
         }
     }
 
-    pub(super) async fn read_group(
+    async fn get_deployment_group(
         &self,
         application: &str,
         name: &str,
@@ -55,7 +57,7 @@ impl DynamoDbStore {
     }
 
     /// The application's group names, in order.
-    pub(super) async fn group_names(&self, application: &str) -> Result<Vec<String>, StoreError> {
+    async fn list_deployment_groups(&self, application: &str) -> Result<Vec<String>, StoreError> {
         let partition = keys::application_partition(application);
         let items = self.query_prefix(&partition, GROUP_PREFIX).await?;
         let names = items
@@ -69,7 +71,7 @@ impl DynamoDbStore {
     }
 
     /// Deletes the group unless a deployment holds its active slot, and uncounts it.
-    pub(super) async fn remove_group(
+    async fn delete_deployment_group(
         &self,
         application: &str,
         name: &str,
@@ -91,19 +93,19 @@ impl DynamoDbStore {
             .await?
         {
             Ok(()) => Ok(()),
-            Err(cancelled) if cancelled.failed(0) => Err(not_found(GROUP, key)),
+            Err(cancelled) if cancelled.failed(0) => Err(not_found(Entity::DeploymentGroup, key)),
             Err(cancelled) if cancelled.failed(2) => {
                 let user = match cancelled.found(2) {
                     Some(slot) => format!("active deployment {}", required_deployment_id(slot)?),
                     None => "an active deployment".to_owned(),
                 };
                 Err(StoreError::InUse {
-                    kind: GROUP,
+                    entity: Entity::DeploymentGroup,
                     name: key,
                     user,
                 })
             }
-            Err(_) => Err(not_found(APPLICATION, application)),
+            Err(_) => Err(not_found(Entity::Application, application)),
         }
     }
 }

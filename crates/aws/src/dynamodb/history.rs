@@ -7,15 +7,17 @@ use super::failure::not_found;
 use super::item::{json, number, required_count, required_json, Item, DOCUMENT};
 use super::keys::{self, HISTORY_PREFIX};
 use super::store::DynamoDbStore;
+use async_trait::async_trait;
 use gradual_core::deployment::DeploymentId;
 use gradual_core::history::HistoryRecord;
-use gradual_core::ports::StoreError;
+use gradual_core::ports::{Entity, HistoryStore, StoreError};
 
 /// A record's place in the order of writing.
 const SEQUENCE: &str = "sequence";
 
-impl DynamoDbStore {
-    pub(super) async fn put_history_record(
+#[async_trait]
+impl HistoryStore for DynamoDbStore {
+    async fn record_history(
         &self,
         id: &DeploymentId,
         record: &HistoryRecord,
@@ -27,10 +29,7 @@ impl DynamoDbStore {
     }
 
     /// Oldest first: by time, then by order of writing.
-    pub(super) async fn history_records(
-        &self,
-        id: &DeploymentId,
-    ) -> Result<Vec<HistoryRecord>, StoreError> {
+    async fn history(&self, id: &DeploymentId) -> Result<Vec<HistoryRecord>, StoreError> {
         let items = self
             .query_prefix(&keys::deployment_partition(id), HISTORY_PREFIX)
             .await?;
@@ -42,7 +41,9 @@ impl DynamoDbStore {
             .sort_by(|(a_number, a), (b_number, b)| a.at.cmp(&b.at).then(a_number.cmp(b_number)));
         Ok(numbered.into_iter().map(|(_, record)| record).collect())
     }
+}
 
+impl DynamoDbStore {
     /// Takes the next number from the deployment's counter, which exists from the
     /// deployment's creation on. A repeated record leaves its number unused, which is harmless.
     async fn next_history_number(&self, id: &DeploymentId) -> Result<u64, StoreError> {
@@ -57,7 +58,7 @@ impl DynamoDbStore {
                 &placeholders,
             )
             .await?
-            .ok_or_else(|| not_found("deployment", id.as_str()))?;
+            .ok_or_else(|| not_found(Entity::Deployment, id.as_str()))?;
         Ok(required_count(&counter, LAST_SEQUENCE)?)
     }
 }

@@ -5,25 +5,26 @@ use super::deployment_item::STATUS;
 use super::documents::Updated;
 use super::expression::{absent, present, Placeholders};
 use super::failure::{already_exists, not_found};
-use super::hook_item::{self, HOOK_EXECUTION, TASK_TOKEN};
+use super::hook_item::{self, TASK_TOKEN};
 use super::item::{text, Item};
 use super::keys;
 use super::store::DynamoDbStore;
+use async_trait::async_trait;
 use gradual_core::deployment::DeploymentId;
 use gradual_core::lifecycle::LifecycleEvent;
-use gradual_core::ports::{HookExecution, HookExecutionStatus, StoreError};
+use gradual_core::ports::{
+    Entity, HookExecution, HookExecutionStatus, HookExecutionStore, StoreError,
+};
 
 // Positions of the writes in the creating transaction.
 const EVENT_WRITE: usize = 1;
 const DEPLOYMENT_CHECK: usize = 2;
 
-impl DynamoDbStore {
+#[async_trait]
+impl HookExecutionStore for DynamoDbStore {
     /// Stores the execution and the item naming it under its deployment and event, on
     /// condition that neither exists and the deployment does.
-    pub(super) async fn put_hook_execution(
-        &self,
-        execution: &HookExecution,
-    ) -> Result<(), StoreError> {
+    async fn create_hook_execution(&self, execution: &HookExecution) -> Result<(), StoreError> {
         let (deployment, event) = (&execution.deployment_id, execution.event);
         let none = Placeholders::new();
         let writes = vec![
@@ -35,20 +36,17 @@ impl DynamoDbStore {
         match self.transact(&operation, writes).await? {
             Ok(()) => Ok(()),
             Err(cancelled) if cancelled.failed(DEPLOYMENT_CHECK) => {
-                Err(not_found("deployment", deployment.as_str()))
+                Err(not_found(Entity::Deployment, deployment.as_str()))
             }
             Err(cancelled) if cancelled.failed(EVENT_WRITE) => Err(already_exists(
-                HOOK_EXECUTION,
+                Entity::HookExecution,
                 format!("{event} of deployment {deployment}"),
             )),
-            Err(_) => Err(already_exists(HOOK_EXECUTION, &execution.id)),
+            Err(_) => Err(already_exists(Entity::HookExecution, &execution.id)),
         }
     }
 
-    pub(super) async fn read_hook_execution(
-        &self,
-        id: &str,
-    ) -> Result<Option<HookExecution>, StoreError> {
+    async fn get_hook_execution(&self, id: &str) -> Result<Option<HookExecution>, StoreError> {
         match self.read(&keys::hook_execution(id)).await? {
             Some(item) => Ok(Some(hook_item::decode(&item)?)),
             None => Ok(None),
@@ -57,22 +55,18 @@ impl DynamoDbStore {
 
     /// The execution of the deployment's event. `None` also when the execution has expired
     /// before the item naming it (time to live deletes them one at a time).
-    pub(super) async fn read_event_hook_execution(
+    async fn hook_execution_for(
         &self,
         deployment: &DeploymentId,
         event: LifecycleEvent,
     ) -> Result<Option<HookExecution>, StoreError> {
         match self.read(&keys::event_hook(deployment, event)).await? {
-            Some(named) => self.read_hook_execution(hook_item::executed(&named)?).await,
+            Some(named) => self.get_hook_execution(hook_item::executed(&named)?).await,
             None => Ok(None),
         }
     }
 
-    pub(super) async fn update_hook_task_token(
-        &self,
-        id: &str,
-        task_token: &str,
-    ) -> Result<(), StoreError> {
+    async fn replace_hook_task_token(&self, id: &str, task_token: &str) -> Result<(), StoreError> {
         let placeholders = Placeholders::new()
             .name("#token", TASK_TOKEN)
             .value(":token", text(task_token));
@@ -81,7 +75,7 @@ impl DynamoDbStore {
             .map(|_| ())
     }
 
-    pub(super) async fn finish_hook_execution(
+    async fn complete_hook_execution(
         &self,
         id: &str,
         status: HookExecutionStatus,
@@ -97,7 +91,9 @@ impl DynamoDbStore {
             .await?;
         Ok(hook_item::decode(&item)?)
     }
+}
 
+impl DynamoDbStore {
     /// Applies `update` to execution `id` while it is pending: the item as updated.
     async fn update_pending(
         &self,
@@ -118,7 +114,7 @@ impl DynamoDbStore {
             .await?;
         match written {
             Updated::Applied(item) => Ok(item),
-            Updated::Refused { found: None } => Err(not_found(HOOK_EXECUTION, id)),
+            Updated::Refused { found: None } => Err(not_found(Entity::HookExecution, id)),
             Updated::Refused { found: Some(item) } => Err(StoreError::HookAlreadyCompleted {
                 id: id.to_owned(),
                 status: hook_item::stored_status_name(&item)?.to_owned(),

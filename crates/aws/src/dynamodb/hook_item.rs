@@ -13,7 +13,6 @@ use gradual_core::lifecycle::LifecycleEvent;
 use gradual_core::ports::{HookExecution, HookExecutionStatus, StoreError};
 use time::OffsetDateTime;
 
-pub(super) const HOOK_EXECUTION: &str = "hook execution";
 pub(super) const TASK_TOKEN: &str = "taskToken";
 /// The execution an event's item names, and the execution's own id.
 const EXECUTION_ID: &str = "executionId";

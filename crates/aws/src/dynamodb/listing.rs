@@ -1,22 +1,61 @@
-//! A group's deployments, newest first, a page at a time, from the group index.
+//! [`DeploymentIndex`] on the table: a group's active deployment (its slot), every running
+//! deployment (the active slots listed in the group index), and a group's deployments, newest
+//! first, a page at a time, from the group index.
 
 use super::expression::Placeholders;
 use super::failure::backend;
-use super::item::{required_text, text, Item};
+use super::item::{required_deployment_id, required_text, text, Item};
 use super::keys;
 use super::page_token::{self, PageStart};
 use super::schema::{GROUP_INDEX, GROUP_INDEX_PARTITION_KEY, GROUP_INDEX_SORT_KEY, PARTITION_KEY};
 use super::store::DynamoDbStore;
+use async_trait::async_trait;
 use gradual_core::deployment::DeploymentId;
-use gradual_core::ports::{Page, StoreError};
+use gradual_core::ports::{DeploymentIndex, Page, StoreError};
 
 /// The largest page handed out, whatever the caller asks for.
 pub const MAX_PAGE: usize = 1000;
 
-impl DynamoDbStore {
+#[async_trait]
+impl DeploymentIndex for DynamoDbStore {
+    async fn active_deployment(
+        &self,
+        application: &str,
+        group: &str,
+    ) -> Result<Option<DeploymentId>, StoreError> {
+        match self.read(&keys::active_slot(application, group)).await? {
+            Some(slot) => Ok(Some(required_deployment_id(&slot)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn active_deployments(&self) -> Result<Vec<DeploymentId>, StoreError> {
+        let mut ids = Vec::new();
+        let mut start = None;
+        loop {
+            let (items, next) = self
+                .query_group_index(keys::ACTIVE_INDEX_PARTITION, usize::MAX, start)
+                .await?;
+            for item in &items {
+                let sort = required_text(item, GROUP_INDEX_SORT_KEY)?;
+                let id = keys::deployment_of_group_index_sort(sort).ok_or_else(|| {
+                    StoreError::Backend(format!(
+                        "index {GROUP_INDEX} of table {} lists active slot {sort:?}, which names no deployment",
+                        self.table
+                    ))
+                })?;
+                ids.push(id);
+            }
+            match next {
+                Some(next) => start = Some(next),
+                None => return Ok(ids),
+            }
+        }
+    }
+
     /// Up to `limit` deployments (at least one, at most [`MAX_PAGE`]) after `next_token`. The
     /// page has a token only when more deployments follow it.
-    pub(super) async fn deployments_page(
+    async fn list_deployments(
         &self,
         application: &str,
         group: &str,
@@ -71,7 +110,9 @@ impl DynamoDbStore {
             next_token,
         })
     }
+}
 
+impl DynamoDbStore {
     /// Up to `limit` index entries of `partition`, newest first, from `start`; and where the
     /// next query starts, if the index has more.
     pub(super) async fn query_group_index(

@@ -9,8 +9,9 @@ use super::failure::not_found;
 use super::item::{json, optional_json, optional_text, required_json, text, Item};
 use super::keys;
 use super::store::DynamoDbStore;
+use async_trait::async_trait;
 use gradual_core::deployment::{DeploymentId, DeploymentStatus, IllegalTransition};
-use gradual_core::ports::{StopOutcome, StopRequest, StoreError};
+use gradual_core::ports::{DeploymentSignals, Entity, StopOutcome, StopRequest, StoreError};
 
 /// The task token of the workflow's current wait (a bake or a hook).
 const WAIT_TOKEN: &str = "waitToken";
@@ -19,12 +20,9 @@ const STOP_REQUEST: &str = "stopRequest";
 
 const NO_STOP_YET: &str = "attribute_not_exists(#stop)";
 
-impl DynamoDbStore {
-    pub(super) async fn put_wait_token(
-        &self,
-        id: &DeploymentId,
-        task_token: &str,
-    ) -> Result<(), StoreError> {
+#[async_trait]
+impl DeploymentSignals for DynamoDbStore {
+    async fn register_wait(&self, id: &DeploymentId, task_token: &str) -> Result<(), StoreError> {
         let placeholders = Placeholders::new()
             .name("#wait", WAIT_TOKEN)
             .name("#stop", STOP_REQUEST)
@@ -40,7 +38,7 @@ impl DynamoDbStore {
             .await?;
         match written {
             Updated::Applied(_) => Ok(()),
-            Updated::Refused { found: None } => Err(not_found("deployment", id.as_str())),
+            Updated::Refused { found: None } => Err(not_found(Entity::Deployment, id.as_str())),
             Updated::Refused { found: Some(item) } => {
                 let request: StopRequest = required_json(&item, STOP_REQUEST)?;
                 Err(StoreError::StopRequested {
@@ -54,7 +52,7 @@ impl DynamoDbStore {
     /// Records `request` unless a stop is already recorded or the deployment has ended, and
     /// reads the waiting token in the same write. An ended deployment is refused even when a
     /// stop was recorded before it ended: there is nothing left to stop.
-    pub(super) async fn put_stop_request(
+    async fn request_stop(
         &self,
         id: &DeploymentId,
         request: &StopRequest,
@@ -77,19 +75,16 @@ impl DynamoDbStore {
                 waiting_task_token: wait_token(&item)?,
                 first_request: true,
             }),
-            Updated::Refused { found: None } => Err(not_found("deployment", id.as_str())),
+            Updated::Refused { found: None } => Err(not_found(Entity::Deployment, id.as_str())),
             Updated::Refused { found: Some(item) } => earlier_stop(id, &item),
         }
     }
 
-    pub(super) async fn read_stop_request(
-        &self,
-        id: &DeploymentId,
-    ) -> Result<Option<StopRequest>, StoreError> {
+    async fn stop_request(&self, id: &DeploymentId) -> Result<Option<StopRequest>, StoreError> {
         let item = self
             .read(&keys::deployment(id))
             .await?
-            .ok_or_else(|| not_found("deployment", id.as_str()))?;
+            .ok_or_else(|| not_found(Entity::Deployment, id.as_str()))?;
         Ok(optional_json(&item, STOP_REQUEST)?)
     }
 }

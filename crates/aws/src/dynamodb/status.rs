@@ -1,61 +1,21 @@
 //! Conditional status changes: a deployment moves only from the status its caller saw, and
 //! its end frees its group's active slot in the same transaction.
 
-use super::deployment_item::{
-    decode, status, COMPLETE_TIME, ERROR_INFORMATION, START_TIME, STATUS,
-};
+use super::deployment_item::{status, COMPLETE_TIME, ERROR_INFORMATION, START_TIME, STATUS};
 use super::expression::Placeholders;
 use super::failure::not_found;
 use super::item::{json, text, timestamp, DEPLOYMENT_ID};
 use super::keys;
 use super::store::DynamoDbStore;
 use gradual_core::deployment::{Deployment, DeploymentId, DeploymentStatus};
-use gradual_core::ports::{StatusChange, StatusUpdate, StoreError};
+use gradual_core::ports::{DeploymentRecords, Entity, StatusChange, StatusUpdate, StoreError};
 
-const STILL_EXPECTED: &str = "#status = :expected";
+pub(super) const STILL_EXPECTED: &str = "#status = :expected";
 
 impl DynamoDbStore {
-    pub(super) async fn update_status(
-        &self,
-        id: &DeploymentId,
-        change: &StatusChange,
-    ) -> Result<StatusUpdate, StoreError> {
-        change
-            .expected
-            .check_transition(change.next)
-            .map_err(|source| StoreError::IllegalTransition {
-                id: id.clone(),
-                source,
-            })?;
-        let update = StatusWrite::new(change)?;
-        let applied = if change.next.is_terminal() {
-            self.end(id, change, &update).await?
-        } else {
-            self.update_if(
-                &keys::deployment(id),
-                &update.expression,
-                STILL_EXPECTED.to_owned(),
-                &update.placeholders,
-            )
-            .await?
-            .map(|item| decode(&item))
-            .transpose()?
-        };
-        match applied {
-            Some(deployment) => Ok(StatusUpdate {
-                deployment,
-                changed: true,
-            }),
-            None => {
-                let current = self.existing_deployment(id).await?;
-                not_applied(id, change, current)
-            }
-        }
-    }
-
     /// Applies a terminal status, releasing the slot if this deployment still holds it (a
     /// rollback may have taken it over). `None` when the status was not `expected`.
-    async fn end(
+    pub(super) async fn end(
         &self,
         id: &DeploymentId,
         change: &StatusChange,
@@ -101,16 +61,19 @@ impl DynamoDbStore {
         self.existing_deployment(id).await.map(Some)
     }
 
-    async fn existing_deployment(&self, id: &DeploymentId) -> Result<Deployment, StoreError> {
-        self.read_deployment(id)
+    pub(super) async fn existing_deployment(
+        &self,
+        id: &DeploymentId,
+    ) -> Result<Deployment, StoreError> {
+        self.get_deployment(id)
             .await?
-            .ok_or_else(|| not_found("deployment", id.as_str()))
+            .ok_or_else(|| not_found(Entity::Deployment, id.as_str()))
     }
 }
 
 /// The answer when the deployment was not in the expected status: nothing to do if it is
 /// already where the caller wants it (a replayed step), else it was changed by someone else.
-fn not_applied(
+pub(super) fn not_applied(
     id: &DeploymentId,
     change: &StatusChange,
     current: Deployment,
@@ -131,13 +94,13 @@ fn not_applied(
 
 /// The update expression of a status change and its placeholders (`:expected` included, for
 /// the condition).
-struct StatusWrite {
-    expression: String,
-    placeholders: Placeholders,
+pub(super) struct StatusWrite {
+    pub(super) expression: String,
+    pub(super) placeholders: Placeholders,
 }
 
 impl StatusWrite {
-    fn new(change: &StatusChange) -> Result<StatusWrite, StoreError> {
+    pub(super) fn new(change: &StatusChange) -> Result<StatusWrite, StoreError> {
         let mut assignments = vec!["#status = :next"];
         let mut placeholders = Placeholders::new()
             .name("#status", STATUS)

@@ -97,7 +97,7 @@ impl<'a> Client<'a> {
         request: &impl Serialize,
     ) -> Result<Answer<T>, CliError> {
         let unexpected = |detail: String| CliError::Answer {
-            function: function.suffix().to_owned(),
+            function: function.name().to_owned(),
             detail,
         };
         let payload =

@@ -110,7 +110,7 @@ impl Registered {
     /// The part of the answer a command asked for, or an error saying it is missing.
     pub fn expect<T>(part: Option<T>, name: &str) -> Result<T, CliError> {
         part.ok_or_else(|| CliError::Answer {
-            function: Function::Register.suffix().to_owned(),
+            function: Function::Register.name().to_owned(),
             detail: format!("the answer has no {name}"),
         })
     }

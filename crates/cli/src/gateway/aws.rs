@@ -1,7 +1,7 @@
 //! The gateway to a deployed stack: a synchronous (RequestResponse) Lambda invoke of the
 //! stack's function, with the standard credential chain and region.
 
-use super::{Function, Gateway, GatewayError};
+use super::{function_name, Function, Gateway, GatewayError};
 use async_trait::async_trait;
 use aws_sdk_lambda::error::DisplayErrorContext;
 use aws_sdk_lambda::primitives::Blob;
@@ -51,7 +51,7 @@ impl LambdaGateway {
 #[async_trait]
 impl Gateway for LambdaGateway {
     async fn invoke(&self, function: Function, payload: Value) -> Result<Value, GatewayError> {
-        let name = function.name(&self.prefix);
+        let name = function_name(&self.prefix, function);
         let unreachable = |detail: String| GatewayError::Unreachable {
             function: name.clone(),
             detail,

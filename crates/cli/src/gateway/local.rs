@@ -5,10 +5,10 @@
 use super::{Function, Gateway, GatewayError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
+use gradual_asl::ScaledClock;
 use gradual_core::DeploymentId;
 use gradual_emulator::{Emulator, ENDPOINT_VARIABLE};
-use gradual_local::world::LocalWorld;
-use gradual_local::ScaledClock;
+use gradual_local::world::{names, LocalWorld};
 use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -71,7 +71,7 @@ impl LocalStack {
 impl Gateway for &'static LocalStack {
     async fn invoke(&self, function: Function, payload: Value) -> Result<Value, GatewayError> {
         // The local world names its functions as a stack named `gradual` does.
-        let name = function.name("gradual-");
+        let name = names::function_name(function);
         let handler =
             self.world
                 .functions

@@ -13,31 +13,13 @@ use gradual_core::DeploymentId;
 use serde_json::Value;
 use thiserror::Error;
 
-/// The functions of the stack a client calls, by the name template.yaml gives them after the
-/// stack's prefix (`gradual-create-deployment` in a stack named `gradual`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Function {
-    CreateDeployment,
-    GetDeployment,
-    StopDeployment,
-    /// Applications, deployment groups and custom deployment configs.
-    Register,
-}
+/// The stack's functions a client calls: create-deployment, get-deployment, stop-deployment and
+/// register, named `<prefix><name>` (`gradual-create-deployment` in a stack named `gradual`).
+pub use gradual_handlers::Function;
 
-impl Function {
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Function::CreateDeployment => "create-deployment",
-            Function::GetDeployment => "get-deployment",
-            Function::StopDeployment => "stop-deployment",
-            Function::Register => "register",
-        }
-    }
-
-    /// The function's name in a stack whose functions are named `<prefix><suffix>`.
-    pub fn name(self, prefix: &str) -> String {
-        format!("{prefix}{}", self.suffix())
-    }
+/// The function's name in a stack whose functions are named `<prefix><name>`.
+pub fn function_name(prefix: &str, function: Function) -> String {
+    format!("{prefix}{}", function.name())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -8,18 +8,47 @@ use crate::deployment::{
 use crate::group::{Application, DeploymentGroup};
 use crate::history::HistoryRecord;
 use async_trait::async_trait;
+use std::fmt;
 use thiserror::Error;
 use time::OffsetDateTime;
 
+/// What the state store holds, as its errors name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Application,
+    DeploymentGroup,
+    DeploymentConfig,
+    Deployment,
+    HookExecution,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Application => "application",
+            Entity::DeploymentGroup => "deployment group",
+            Entity::DeploymentConfig => "deployment config",
+            Entity::Deployment => "deployment",
+            Entity::HookExecution => "hook execution",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StoreError {
-    #[error("{kind} {name:?} does not exist")]
-    NotFound { kind: &'static str, name: String },
-    #[error("{kind} {name:?} already exists")]
-    AlreadyExists { kind: &'static str, name: String },
-    #[error("{kind} {name:?} is still used by {user}")]
+    #[error("{entity} {name:?} does not exist")]
+    NotFound { entity: Entity, name: String },
+    #[error("{entity} {name:?} already exists")]
+    AlreadyExists { entity: Entity, name: String },
+    #[error("{entity} {name:?} is still used by {user}")]
     InUse {
-        kind: &'static str,
+        entity: Entity,
         name: String,
         user: String,
     },
@@ -104,8 +133,9 @@ pub struct Page<T> {
     pub next_token: Option<String>,
 }
 
+/// Applications.
 #[async_trait]
-pub trait DeploymentStore: Send + Sync {
+pub trait ApplicationStore: Send + Sync {
     async fn create_application(&self, application: &Application) -> Result<(), StoreError>;
     async fn get_application(&self, name: &str) -> Result<Option<Application>, StoreError>;
     /// Every application's name, in no particular order. May read the whole store: meant for
@@ -113,7 +143,11 @@ pub trait DeploymentStore: Send + Sync {
     async fn list_applications(&self) -> Result<Vec<String>, StoreError>;
     /// Refused while the application has deployment groups.
     async fn delete_application(&self, name: &str) -> Result<(), StoreError>;
+}
 
+/// Deployment groups.
+#[async_trait]
+pub trait GroupStore: Send + Sync {
     /// Refused when the application is missing or the group exists.
     async fn create_deployment_group(&self, group: &DeploymentGroup) -> Result<(), StoreError>;
     /// Refused when the group is missing.
@@ -130,7 +164,11 @@ pub trait DeploymentStore: Send + Sync {
         application: &str,
         name: &str,
     ) -> Result<(), StoreError>;
+}
 
+/// Custom deployment configs.
+#[async_trait]
+pub trait ConfigStore: Send + Sync {
     async fn create_deployment_config(&self, config: &DeploymentConfig) -> Result<(), StoreError>;
     async fn get_deployment_config(
         &self,
@@ -138,7 +176,11 @@ pub trait DeploymentStore: Send + Sync {
     ) -> Result<Option<DeploymentConfig>, StoreError>;
     async fn list_deployment_configs(&self) -> Result<Vec<DeploymentConfig>, StoreError>;
     async fn delete_deployment_config(&self, name: &str) -> Result<(), StoreError>;
+}
 
+/// Deployments: created into their group's active slot, read, moved through the status machine.
+#[async_trait]
+pub trait DeploymentRecords: Send + Sync {
     /// Stores a new deployment and makes it its group's active one, atomically: refused while
     /// another deployment is active, unless this one rolls back the active one (then it takes
     /// over the slot). With an idempotency key, a repeat of the same request returns the first
@@ -169,6 +211,11 @@ pub trait DeploymentStore: Send + Sync {
         rollback: &DeploymentId,
         message: &str,
     ) -> Result<(), StoreError>;
+}
+
+/// Which deployments a group has, and which run.
+#[async_trait]
+pub trait DeploymentIndex: Send + Sync {
     /// The group's active deployment, if any.
     async fn active_deployment(
         &self,
@@ -187,7 +234,11 @@ pub trait DeploymentStore: Send + Sync {
         limit: usize,
         next_token: Option<&str>,
     ) -> Result<Page<DeploymentId>, StoreError>;
+}
 
+/// A deployment's history.
+#[async_trait]
+pub trait HistoryStore: Send + Sync {
     /// Writes a history record once: false when a record with that key already exists.
     async fn record_history(
         &self,
@@ -196,4 +247,22 @@ pub trait DeploymentStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// The history, oldest first.
     async fn history(&self, id: &DeploymentId) -> Result<Vec<HistoryRecord>, StoreError>;
+}
+
+/// The whole state store: what the handlers are given. Implemented by every type that
+/// implements its parts.
+pub trait DeploymentStore:
+    ApplicationStore + GroupStore + ConfigStore + DeploymentRecords + DeploymentIndex + HistoryStore
+{
+}
+
+impl<T> DeploymentStore for T where
+    T: ApplicationStore
+        + GroupStore
+        + ConfigStore
+        + DeploymentRecords
+        + DeploymentIndex
+        + HistoryStore
+        + ?Sized
+{
 }

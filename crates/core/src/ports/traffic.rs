@@ -15,7 +15,7 @@
 //! version.
 
 use crate::deployment::ErrorCode;
-use crate::traffic::Share;
+use crate::traffic::{Moves, Share};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -55,43 +55,30 @@ impl TrafficState {
 }
 
 /// One target whose traffic a deployment shifts: a Lambda alias, an ALB listener, ….
+///
+/// Three calls: read the target, check what must hold before a deployment begins, and carry
+/// out the moves of one row of the verb table ([`crate::traffic::Moves`]). The actions
+/// themselves (shift, finish, rollback, …) are built on these for every router alike
+/// ([`crate::traffic::RouterActions`]).
 #[async_trait]
 pub trait TrafficRouter: Send + Sync {
-    /// Names the target, for messages.
+    /// Names the target and both versions, for messages about the deployment.
     fn describe(&self) -> String;
+
+    /// Names the resource the router reads and writes, for its errors ("alias checkout:live").
+    fn resource(&self) -> String;
 
     /// The current weights as the service reports them. Fails with drift when they involve
     /// anything but the original and the new version.
     async fn observe(&self) -> Result<TrafficState, RouterError>;
 
-    /// Checks that a deployment can begin: the target exists, both versions exist, and all
-    /// production traffic is on the original. Writes nothing.
-    async fn start(&self) -> Result<TrafficState, RouterError>;
+    /// Checks that a deployment can begin: the target exists and both versions exist. Writes
+    /// nothing.
+    async fn preflight(&self) -> Result<(), RouterError>;
 
-    /// Puts `percent` (1 to 99) of production traffic on the new version.
-    async fn shift(&self, percent: u8) -> Result<TrafficState, RouterError>;
-
-    /// Sends all test traffic to the new version (ALB test listener). A target without test
-    /// traffic either does nothing (an ALB without a test listener) or refuses (a Lambda alias).
-    async fn allow_test_traffic(&self) -> Result<TrafficState, RouterError>;
-
-    /// Puts all production traffic on the new version, with no split left behind.
-    async fn finish(&self) -> Result<TrafficState, RouterError>;
-
-    /// Puts all traffic, production and test, back on the original, with no split left behind.
-    async fn rollback(&self) -> Result<TrafficState, RouterError>;
-
-    /// Puts the target back to `to` provided it still stands at `from` (what this deployment
-    /// set last): undoes one step of a lockstep move that failed on another target.
-    async fn restore(
-        &self,
-        from: &TrafficState,
-        to: &TrafficState,
-    ) -> Result<TrafficState, RouterError>;
-
-    /// Re-reads the target and checks that `expected_percent` of production traffic is on the
-    /// new version.
-    async fn verify(&self, expected_percent: u8) -> Result<TrafficState, RouterError>;
+    /// Reads the target, refuses drift (a state `moves` may not start from), does nothing on
+    /// a repeat, checks the new version's health when `moves` advance, and writes once.
+    async fn apply(&self, moves: &Moves) -> Result<TrafficState, RouterError>;
 }
 
 /// Why a router refused or failed an action. Every message names the resource.
@@ -169,54 +156,6 @@ impl RouterError {
     }
 }
 
-/// A call an adapter makes to its service, and how to report its failure.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceCall {
-    /// The target kind's configuration code, reported for most failures.
-    pub code: ErrorCode,
-    pub operation: &'static str,
-    /// The resource the call acts on, as messages name it.
-    pub resource: String,
-    /// What a not-found answer means is missing, e.g. "alias checkout:live".
-    pub missing: String,
-}
-
-impl ServiceCall {
-    /// Turns the service's error code and message into a [`RouterError`]: a not-found answer is
-    /// [`RouterError::Missing`], a failed revision check [`RouterError::ConcurrentChange`],
-    /// throttling past the SDK's retries `THROTTLED`, anything else the target kind's code.
-    pub fn failed(self, service_code: Option<&str>, message: String) -> RouterError {
-        match service_code.unwrap_or_default() {
-            code if code.ends_with("NotFound") || code.ends_with("NotFoundException") => {
-                RouterError::Missing {
-                    code: self.code,
-                    what: self.missing,
-                }
-            }
-            "PreconditionFailedException" => RouterError::ConcurrentChange {
-                code: self.code,
-                resource: self.resource,
-            },
-            "Throttling" | "ThrottlingException" | "TooManyRequestsException" => {
-                self.service_error(ErrorCode::Throttled, message)
-            }
-            _ => {
-                let code = self.code;
-                self.service_error(code, message)
-            }
-        }
-    }
-
-    fn service_error(self, code: ErrorCode, message: String) -> RouterError {
-        RouterError::Service {
-            code,
-            resource: self.resource,
-            operation: self.operation,
-            message,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,41 +169,6 @@ mod tests {
         let new = TrafficState::new(Share::percent(100), "1", "2", Some(true));
         assert_eq!(new.live.as_deref(), Some("2"));
         assert_eq!(new.test_traffic_on_new, Some(true));
-    }
-
-    fn update_alias() -> ServiceCall {
-        ServiceCall {
-            code: ErrorCode::InvalidLambdaConfiguration,
-            operation: "UpdateAlias",
-            resource: "alias f:live".into(),
-            missing: "alias f:live".into(),
-        }
-    }
-
-    #[test]
-    fn service_failures_are_sorted_by_what_the_service_answered() {
-        let throttled = update_alias().failed(Some("TooManyRequestsException"), "slow".into());
-        assert_eq!(throttled.code(), ErrorCode::Throttled);
-        let missing = update_alias().failed(Some("ResourceNotFoundException"), "gone".into());
-        assert_eq!(missing.to_string(), "alias f:live does not exist");
-        let listener_missing = update_alias().failed(Some("ListenerNotFound"), "gone".into());
-        assert!(matches!(listener_missing, RouterError::Missing { .. }));
-        let stale = update_alias().failed(Some("PreconditionFailedException"), "stale".into());
-        assert_eq!(
-            stale,
-            RouterError::ConcurrentChange {
-                code: ErrorCode::InvalidLambdaConfiguration,
-                resource: "alias f:live".into()
-            }
-        );
-        let denied = update_alias().failed(Some("AccessDenied"), "not allowed".into());
-        assert_eq!(denied.code(), ErrorCode::InvalidLambdaConfiguration);
-        assert_eq!(
-            denied.to_string(),
-            "UpdateAlias on alias f:live failed: not allowed"
-        );
-        let unknown = update_alias().failed(None, "connection refused".into());
-        assert_eq!(unknown.code(), ErrorCode::InvalidLambdaConfiguration);
     }
 
     #[test]

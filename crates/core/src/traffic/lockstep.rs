@@ -1,6 +1,7 @@
 //! Several targets moved as one: every action is applied to each target in order, and when one
 //! target fails, the targets already moved are put back where they stood.
 
+use super::Moves;
 use crate::deployment::ErrorCode;
 use crate::ports::{RouterError, TrafficRouter, TrafficState};
 use std::fmt;
@@ -20,18 +21,6 @@ pub enum TrafficAction {
 }
 
 impl TrafficAction {
-    async fn apply(self, router: &dyn TrafficRouter) -> Result<TrafficState, RouterError> {
-        match self {
-            TrafficAction::Observe => router.observe().await,
-            TrafficAction::Start => router.start().await,
-            TrafficAction::Shift(percent) => router.shift(percent).await,
-            TrafficAction::AllowTestTraffic => router.allow_test_traffic().await,
-            TrafficAction::Finish => router.finish().await,
-            TrafficAction::Rollback => router.rollback().await,
-            TrafficAction::Verify(percent) => router.verify(percent).await,
-        }
-    }
-
     /// Whether the action writes traffic weights, and so must be undone when a later target fails.
     fn is_undoable_move(self) -> bool {
         matches!(
@@ -183,7 +172,7 @@ impl Lockstep {
     async fn read_all(&self, action: TrafficAction) -> Result<Vec<TrafficState>, LockstepError> {
         let mut states = Vec::with_capacity(self.routers.len());
         for (index, router) in self.routers.iter().enumerate() {
-            match action.apply(router.as_ref()).await {
+            match action.perform(router.as_ref()).await {
                 Ok(state) => states.push(state),
                 Err(error) => {
                     return Err(self.failure(action, index, error, Recovery::NothingMoved))
@@ -199,7 +188,7 @@ impl Lockstep {
         for (index, router) in self.routers.iter().enumerate() {
             let outcome = match router.observe().await {
                 Ok(before) => action
-                    .apply(router.as_ref())
+                    .perform(router.as_ref())
                     .await
                     .map(|after| (before, after)),
                 Err(error) => Err(error),
@@ -223,7 +212,7 @@ impl Lockstep {
         let mut failures = Vec::new();
         for (index, (before, after)) in moved.iter().enumerate().rev() {
             let router = &self.routers[index];
-            match router.restore(after, before).await {
+            match router.apply(&Moves::restore(after, before)).await {
                 Ok(_) => restored.push(index),
                 Err(error) => failures.push(TargetFailure {
                     index,
@@ -245,7 +234,7 @@ impl Lockstep {
         let mut states = Vec::with_capacity(self.routers.len());
         let mut failures = Vec::new();
         for (index, router) in self.routers.iter().enumerate() {
-            match router.rollback().await {
+            match TrafficAction::Rollback.perform(router.as_ref()).await {
                 Ok(state) => states.push(state),
                 Err(error) => failures.push(TargetFailure {
                     index,

@@ -1,7 +1,7 @@
 //! A target held in memory that follows the same drift and repeat rules as the AWS routers: for
 //! tests of the orchestration, without an emulator.
 
-use super::{Move, Progress, Share, TestMove, TrafficAction};
+use super::{Move, Moves, Progress, Share, TestMove, TrafficAction};
 use crate::deployment::ErrorCode;
 use crate::ports::{RouterError, TrafficRouter, TrafficState};
 use async_trait::async_trait;
@@ -106,18 +106,24 @@ impl MemoryRouter {
     }
 
     /// Checks both moves before changing anything, then applies those still needed.
-    fn apply(
+    fn apply_moves(
         &self,
         production: Option<Move>,
         test: Option<TestMove>,
     ) -> Result<TrafficState, RouterError> {
         let mut inner = self.lock();
         let production_progress = match production {
-            Some(production) => Some(
-                production
-                    .check(inner.share, &self.new)
-                    .map_err(|expected| self.drift(format!("has {}", inner.share), expected))?,
-            ),
+            Some(production) => Some(production.check(inner.share, &self.new).map_err(
+                |expected| {
+                    production.refused(
+                        CODE,
+                        self.name.clone(),
+                        inner.share,
+                        format!("has {}", inner.share),
+                        expected,
+                    )
+                },
+            )?),
             None => None,
         };
         let test_progress = match (test, inner.test_on_new) {
@@ -155,67 +161,28 @@ impl TrafficRouter for MemoryRouter {
         self.name.clone()
     }
 
+    fn resource(&self) -> String {
+        self.name.clone()
+    }
+
     async fn observe(&self) -> Result<TrafficState, RouterError> {
         self.injected(TrafficAction::Observe)?;
         Ok(self.state(&self.lock()))
     }
 
-    async fn start(&self) -> Result<TrafficState, RouterError> {
-        self.injected(TrafficAction::Start)?;
-        self.apply(Some(Move::start()), None)
+    async fn preflight(&self) -> Result<(), RouterError> {
+        Ok(())
     }
 
-    async fn shift(&self, percent: u8) -> Result<TrafficState, RouterError> {
-        self.injected(TrafficAction::Shift(percent))?;
-        let shift = Move::shift(percent).ok_or_else(|| RouterError::PercentOutOfRange {
-            resource: self.name.clone(),
-            percent,
-        })?;
-        self.apply(Some(shift), None)
-    }
-
-    async fn allow_test_traffic(&self) -> Result<TrafficState, RouterError> {
-        self.injected(TrafficAction::AllowTestTraffic)?;
-        self.apply(None, Some(TestMove::to(true)))
-    }
-
-    async fn finish(&self) -> Result<TrafficState, RouterError> {
-        self.injected(TrafficAction::Finish)?;
-        self.apply(Some(Move::finish()), None)
-    }
-
-    async fn rollback(&self) -> Result<TrafficState, RouterError> {
-        self.injected(TrafficAction::Rollback)?;
-        self.apply(Some(Move::rollback()), Some(TestMove::to(false)))
-    }
-
-    async fn restore(
-        &self,
-        from: &TrafficState,
-        to: &TrafficState,
-    ) -> Result<TrafficState, RouterError> {
-        if let Some(error) = self.lock().restore_failure.clone() {
-            return Err(error);
+    async fn apply(&self, moves: &Moves) -> Result<TrafficState, RouterError> {
+        match moves.action {
+            Some(action) => self.injected(action)?,
+            None => {
+                if let Some(error) = self.lock().restore_failure.clone() {
+                    return Err(error);
+                }
+            }
         }
-        let test = match (from.test_traffic_on_new, to.test_traffic_on_new) {
-            (Some(from), Some(to)) => Some(TestMove::restore(from, to)),
-            _ => None,
-        };
-        let production = Move::restore(from.percent_on_new, to.percent_on_new);
-        self.apply(Some(production), test)
-    }
-
-    async fn verify(&self, expected_percent: u8) -> Result<TrafficState, RouterError> {
-        self.injected(TrafficAction::Verify(expected_percent))?;
-        let inner = self.lock();
-        if !inner.share.is_percent(expected_percent) {
-            return Err(RouterError::NotAsExpected {
-                code: CODE,
-                resource: self.name.clone(),
-                found: inner.share,
-                expected_percent,
-            });
-        }
-        Ok(self.state(&inner))
+        self.apply_moves(moves.production, moves.test)
     }
 }

@@ -2,6 +2,8 @@
 //! router applies (see the table in [`crate::traffic`]).
 
 use super::Share;
+use crate::deployment::ErrorCode;
+use crate::ports::RouterError;
 use std::cmp::Ordering;
 
 /// A move of production traffic: the share it asks for and the shares it may start from.
@@ -13,6 +15,8 @@ pub struct Move {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Origin {
+    /// No share but the requested one: the move only checks (verify).
+    Nowhere,
     /// Any share short of the requested one.
     Below,
     /// Any share at all.
@@ -71,9 +75,44 @@ impl Move {
         }
     }
 
+    /// Exactly `percent` already on the new version: a check that never writes.
+    pub fn verify(percent: u8) -> Move {
+        Move {
+            to: percent.min(100),
+            from: Origin::Nowhere,
+        }
+    }
+
     /// The percent on the new version this move asks for.
     pub fn percent(&self) -> u8 {
         self.to
+    }
+
+    /// The error of a target found at `share` (`found` describes it) where this move cannot
+    /// start, `expected` being what [`Move::check`] answered: a verify reports the share it
+    /// found, any other move reports drift.
+    pub fn refused(
+        &self,
+        code: ErrorCode,
+        resource: String,
+        share: Share,
+        found: String,
+        expected: String,
+    ) -> RouterError {
+        match self.from {
+            Origin::Nowhere => RouterError::NotAsExpected {
+                code,
+                resource,
+                found: share,
+                expected_percent: self.to,
+            },
+            _ => RouterError::Drift {
+                code,
+                resource,
+                found,
+                expected,
+            },
+        }
     }
 
     /// Whether the move is done, needed, or starts from a share it does not expect; the error
@@ -83,6 +122,7 @@ impl Move {
             return Ok(Progress::Done);
         }
         let expected = match self.from {
+            Origin::Nowhere => on_new(self.to, new),
             Origin::Anywhere => return Ok(Progress::Needed),
             Origin::Below if current.cmp_percent(self.to) == Ordering::Less => {
                 return Ok(Progress::Needed)
@@ -228,6 +268,35 @@ mod tests {
             Ok(Progress::Needed)
         );
         assert_eq!(TestMove::restore(false, false).check(true), Err(false));
+    }
+
+    #[test]
+    fn a_verify_never_writes_and_reports_what_it_found() {
+        let verify = Move::verify(20);
+        assert_eq!(verify.check(at(20), "v2"), Ok(Progress::Done));
+        assert_eq!(verify.check(at(10), "v2"), Err("20 % on v2".to_string()));
+        let error = verify.refused(
+            ErrorCode::InvalidLambdaConfiguration,
+            "alias f:live".into(),
+            at(10),
+            "routes 10 %".into(),
+            "20 % on v2".into(),
+        );
+        assert!(matches!(
+            error,
+            RouterError::NotAsExpected {
+                expected_percent: 20,
+                ..
+            }
+        ));
+        let drift = Move::finish().refused(
+            ErrorCode::InvalidLambdaConfiguration,
+            "alias f:live".into(),
+            at(10),
+            "routes 10 %".into(),
+            "all traffic on v2".into(),
+        );
+        assert!(matches!(drift, RouterError::Drift { .. }));
     }
 
     #[test]

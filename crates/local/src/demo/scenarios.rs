@@ -1,8 +1,8 @@
 //! The demo's three deployments and the checks of their outcomes.
 
 use super::progress;
-use crate::asl::ScaledClock;
 use crate::world::{HookBehaviour, LocalWorld, TriggerTopic};
+use gradual_asl::ScaledClock;
 use gradual_core::{
     AutoRollbackConfiguration, AutoRollbackEvent, ComputePlatform, DeploymentGroup, DeploymentId,
     DeploymentStatus, Target, TriggerConfig, TriggerEvent,

@@ -2,17 +2,14 @@
 //! create-deployment), the alarm-listener, and CloudWatch alarms on the emulator whose state
 //! changes are delivered to alarm-listener as EventBridge delivers them in AWS.
 
-use super::{names, HandlerFunction, LocalWorld, WorldClock};
-use crate::asl::FunctionError;
+use super::LocalWorld;
 use aws_sdk_cloudwatch::types::{ComparisonOperator, MetricAlarm, StateValue, Statistic};
+use gradual_asl::FunctionError;
 use gradual_aws::cloudwatch::CloudWatchAlarms;
 use gradual_core::ports::{AlarmSource, AlarmState};
 use gradual_emulator::{ACCOUNT_ID, REGION};
-use gradual_handlers::alarm_listener::{AlarmListener, ALARM_STATE_CHANGE, CLOUDWATCH_SOURCE};
-use gradual_handlers::create_deployment::CreateDeployment;
-use gradual_handlers::entry_points::DeploymentEntry;
-use gradual_handlers::traffic::{RouterFactory, ShiftTraffic};
-use gradual_runtime::{AliasRouters, ListenerRouters};
+use gradual_handlers::alarm_listener::{ALARM_STATE_CHANGE, CLOUDWATCH_SOURCE};
+use gradual_handlers::{Function, Port};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use time::macros::format_description;
@@ -44,55 +41,12 @@ impl LocalWorld {
     /// Registers the functions that read alarm states, reading them from `alarms`: the world
     /// registers them on CloudWatch; a test may register them again on a source that fails.
     pub fn read_alarms_from(&self, alarms: Arc<dyn AlarmSource>) {
-        let clock = self.handler_clock();
-        let store = Arc::clone(&self.store);
-        let traffic = |routers: Arc<dyn RouterFactory>| ShiftTraffic {
-            store: store.clone(),
-            signals: store.clone(),
-            clock: clock.clone(),
-            routers,
-            alarms: alarms.clone(),
-        };
-        self.functions.register(
-            names::SHIFT_ALIAS_WEIGHT,
-            HandlerFunction(traffic(Arc::new(AliasRouters {
-                client: aws_sdk_lambda::Client::new(&self.sdk),
-            }))),
-        );
-        self.functions.register(
-            names::SWAP_ALB_TARGETS,
-            HandlerFunction(traffic(Arc::new(ListenerRouters {
-                client: aws_sdk_elasticloadbalancingv2::Client::new(&self.sdk),
-            }))),
-        );
-        self.functions.register(
-            names::CREATE_DEPLOYMENT,
-            HandlerFunction(DeploymentEntry {
-                create: CreateDeployment {
-                    store: store.clone(),
-                    workflow: self.workflow.clone(),
-                    clock: clock.clone(),
-                    alarms: alarms.clone(),
-                },
-                pipeline: self.pipeline.clone(),
-            }),
-        );
-    }
-
-    pub(super) fn register_alarm_listener(&self) {
-        self.functions.register(
-            names::ALARM_LISTENER,
-            HandlerFunction(AlarmListener {
-                store: self.store.clone(),
-                signals: self.store.clone(),
-                workflow: self.workflow.clone(),
-                clock: self.handler_clock(),
-            }),
-        );
-    }
-
-    pub(super) fn handler_clock(&self) -> Arc<dyn gradual_core::ports::Clock> {
-        Arc::new(WorldClock(Arc::clone(&self.clock)))
+        let ports = self.ports(alarms);
+        for function in Function::ALL {
+            if function.ports().contains(&Port::Alarms) {
+                self.register_function(function, &ports);
+            }
+        }
     }
 
     fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
@@ -150,7 +104,7 @@ impl LocalWorld {
 
     /// Delivers a state change to alarm-listener as an EventBridge event.
     pub async fn deliver_alarm_change(&self, change: &AlarmChange) -> Result<Value, FunctionError> {
-        self.invoke(names::ALARM_LISTENER, alarm_state_change_event(change))
+        self.call(Function::AlarmListener, alarm_state_change_event(change))
             .await
     }
 

@@ -1,7 +1,7 @@
 //! The handlers' clock port, read from the local world's clock, so that records carry virtual
 //! or scaled time consistently with the executor.
 
-use crate::asl::Clock;
+use gradual_asl::Clock;
 use std::sync::Arc;
 use time::OffsetDateTime;
 

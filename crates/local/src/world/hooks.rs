@@ -1,8 +1,8 @@
 //! The hook invoker port served in-process: an asynchronous invoke of a registered function,
 //! which keeps virtual time still while it runs, as a real invoke would take real time.
 
-use crate::asl::{Clock, FunctionRegistry};
 use async_trait::async_trait;
+use gradual_asl::{Clock, FunctionRegistry};
 use gradual_core::ports::{HookInvokeError, HookInvoker, HookPayload};
 use std::sync::Arc;
 

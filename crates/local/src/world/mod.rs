@@ -10,6 +10,7 @@ mod hooks;
 pub mod names;
 mod observe;
 mod pipeline;
+mod ports;
 mod record;
 mod sample_hooks;
 mod setup;
@@ -21,24 +22,18 @@ pub use function::HandlerFunction;
 pub use hooks::LocalHookInvoker;
 pub use observe::{Forward, Observation, Routing, RoutingReader, TrafficLog};
 pub use pipeline::{JobAnswer, RecordingPipelineReporter};
+pub use ports::LocalPorts;
 pub use record::InvocationLog;
 pub use sample_hooks::{HookBehaviour, SampleHook};
 pub use setup::TriggerTopic;
 pub use workflow::LocalWorkflow;
 
-use crate::asl::{Clock, Executor, FunctionRegistry, StateMachine};
 use aws_config::SdkConfig;
+use gradual_asl::{Clock, Executor, FunctionRegistry, StateMachine};
 use gradual_aws::dynamodb::{create_table, DynamoDbStore};
-use gradual_aws::sns::SnsNotifier;
-use gradual_core::trigger::Origin;
-use gradual_emulator::{unique_name, Emulator, ACCOUNT_ID, REGION};
-use gradual_handlers::bake::Bake;
-use gradual_handlers::get_deployment::GetDeployment;
-use gradual_handlers::hook_callback::HookCallback;
-use gradual_handlers::record_status::RecordStatus;
-use gradual_handlers::registration::Register;
-use gradual_handlers::run_hook::RunHook;
-use gradual_handlers::stop_deployment::StopDeployment;
+use gradual_core::ports::AlarmSource;
+use gradual_emulator::{unique_name, Emulator};
+use gradual_handlers::Function;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -106,81 +101,32 @@ impl LocalWorld {
     }
 
     fn register_functions(&self) {
-        let handler_clock: Arc<dyn gradual_core::ports::Clock> =
-            Arc::new(WorldClock(Arc::clone(&self.clock)));
-        let store = Arc::clone(&self.store);
-        let origin = Origin {
-            region: REGION.to_owned(),
-            account_id: ACCOUNT_ID.to_owned(),
-        };
-        self.functions.register(
-            names::RECORD_STATUS,
-            HandlerFunction(RecordStatus {
-                store: store.clone(),
-                signals: store.clone(),
-                notifier: Arc::new(SnsNotifier::new(aws_sdk_sns::Client::new(&self.sdk))),
-                clock: handler_clock.clone(),
-                origin,
-            }),
-        );
-        self.functions.register(
-            names::BAKE,
-            HandlerFunction(Bake {
-                store: store.clone(),
-                signals: store.clone(),
-                clock: handler_clock.clone(),
-            }),
-        );
-        self.functions.register(
-            names::RUN_HOOK,
-            HandlerFunction(RunHook {
-                store: store.clone(),
-                signals: store.clone(),
-                executions: store.clone(),
-                invoker: Arc::new(LocalHookInvoker {
-                    functions: self.functions.clone(),
-                    clock: Arc::clone(&self.clock),
-                }),
-                workflow: self.workflow.clone(),
-                clock: handler_clock.clone(),
-            }),
-        );
+        let ports = self.ports(self.cloudwatch_alarms());
+        for function in Function::ALL {
+            self.register_function(function, &ports);
+        }
+    }
+
+    /// The world's ports, reading alarm states from `alarms`.
+    pub fn ports(&self, alarms: Arc<dyn AlarmSource>) -> LocalPorts<'_> {
+        LocalPorts {
+            world: self,
+            alarms,
+        }
+    }
+
+    /// Registers `function`, built from `ports`, under its local name.
+    pub fn register_function(&self, function: Function, ports: &LocalPorts<'_>) {
+        let Ok(handler) = function.handler(ports);
         self.functions
-            .register(names::HOOK_CALLBACK, HandlerFunction(self.hook_callback()));
-        self.functions.register(
-            names::STOP_DEPLOYMENT,
-            HandlerFunction(StopDeployment {
-                store: store.clone(),
-                signals: store.clone(),
-                workflow: self.workflow.clone(),
-                clock: handler_clock.clone(),
-            }),
-        );
-        self.functions.register(
-            names::GET_DEPLOYMENT,
-            HandlerFunction(GetDeployment {
-                store: store.clone(),
-            }),
-        );
-        self.functions.register(
-            names::REGISTER,
-            HandlerFunction(Register {
-                store: store.clone(),
-                clock: handler_clock.clone(),
-            }),
-        );
-        self.read_alarms_from(self.cloudwatch_alarms());
-        self.register_alarm_listener();
+            .register(&names::function_name(function), HandlerFunction(handler));
     }
 
     /// The hook-callback handler, for sample hooks that report back in-process.
-    pub fn hook_callback(&self) -> HookCallback {
-        HookCallback {
-            store: self.store.clone(),
-            executions: self.store.clone(),
-            workflow: self.workflow.clone(),
-            clock: Arc::new(WorldClock(Arc::clone(&self.clock))),
-        }
+    pub fn hook_callback(&self) -> HandlerFunction {
+        let ports = self.ports(self.cloudwatch_alarms());
+        let Ok(handler) = Function::HookCallback.handler(&ports);
+        HandlerFunction(handler)
     }
 
     /// Registers a sample hook function under `name`.
@@ -192,12 +138,21 @@ impl LocalWorld {
         self.functions.register(name, hook);
     }
 
+    /// Calls one of gradual's functions with a JSON payload, as a Lambda invoke would.
+    pub async fn call(
+        &self,
+        function: Function,
+        payload: serde_json::Value,
+    ) -> Result<serde_json::Value, gradual_asl::FunctionError> {
+        self.invoke(&names::function_name(function), payload).await
+    }
+
     /// Calls a registered function with a JSON payload, as a Lambda invoke would.
     pub async fn invoke(
         &self,
         function_name: &str,
         payload: serde_json::Value,
-    ) -> Result<serde_json::Value, crate::asl::FunctionError> {
+    ) -> Result<serde_json::Value, gradual_asl::FunctionError> {
         let function = self
             .functions
             .function(function_name)

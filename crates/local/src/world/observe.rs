@@ -3,12 +3,13 @@
 //! own records, at the moments the workflow moves traffic or begins a bake.
 
 use super::{names, LocalWorld};
-use crate::asl::{Clock, FunctionError, LambdaFunction};
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum};
+use gradual_asl::{Clock, FunctionError, LambdaFunction};
 use gradual_aws::dynamodb::DynamoDbStore;
-use gradual_core::ports::DeploymentStore;
+use gradual_core::ports::DeploymentRecords;
 use gradual_core::{AlbListenerTarget, DeploymentId, LambdaAliasTarget, Target};
+use gradual_handlers::Function;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -275,12 +276,13 @@ impl LocalWorld {
     pub fn observe_traffic(&self) -> Arc<TrafficLog> {
         let log = Arc::new(TrafficLog::default());
         let observed = [
-            (names::SHIFT_ALIAS_WEIGHT, None),
-            (names::SWAP_ALB_TARGETS, None),
-            (names::BAKE, Some("bake")),
+            (Function::ShiftAliasWeight, None),
+            (Function::SwapAlbTargets, None),
+            (Function::Bake, Some("bake")),
         ];
-        for (name, moment) in observed {
-            let wrapped = self.functions.wrap(name, |inner| Observed {
+        for (function, moment) in observed {
+            let name = names::function_name(function);
+            let wrapped = self.functions.wrap(&name, |inner| Observed {
                 inner,
                 moment,
                 reader: self.routing_reader(),

@@ -2,8 +2,8 @@
 //! release binaries, in `function-memory`).
 
 use super::LocalWorld;
-use crate::asl::{FunctionError, LambdaFunction};
 use async_trait::async_trait;
+use gradual_asl::{FunctionError, LambdaFunction};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -2,9 +2,10 @@
 //! result by invoking the hook-callback function, as a user's validation function would.
 
 use super::names;
-use crate::asl::{FunctionError, FunctionRegistry, LambdaFunction};
 use async_trait::async_trait;
+use gradual_asl::{FunctionError, FunctionRegistry, LambdaFunction};
 use gradual_core::ports::HookPayload;
+use gradual_handlers::Function;
 use serde_json::{json, Value};
 
 /// What a sample hook reports.
@@ -39,7 +40,7 @@ impl LambdaFunction for SampleHook {
         });
         let callback = self
             .functions
-            .function(names::HOOK_CALLBACK)
+            .function(&names::function_name(Function::HookCallback))
             .ok_or_else(|| {
                 FunctionError::new("ResourceNotFoundException", "no hook-callback function")
             })?;

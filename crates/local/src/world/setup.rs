@@ -1,13 +1,14 @@
 //! Registering applications, groups and trigger topics in the local world, and starting and
 //! awaiting deployments the way a client of gradual would.
 
-use super::{names, LocalWorld};
-use crate::asl::{ExecError, ExecutionOutcome, FunctionError};
+use super::LocalWorld;
+use gradual_asl::{ExecError, ExecutionOutcome, FunctionError};
 use gradual_aws::sns::notifications::{drain_notifications, subscribe_queue, ReceivedNotification};
 use gradual_core::ports::StoreError;
 use gradual_core::{Application, DeploymentGroup, DeploymentId};
 use gradual_emulator::unique_name;
 use gradual_handlers::create_deployment::{CreateDeploymentRequest, CreateDeploymentResponse};
+use gradual_handlers::Function;
 
 /// An SNS topic with an SQS queue subscribed to it, to read back what gradual publishes.
 pub struct TriggerTopic {
@@ -64,7 +65,7 @@ impl LocalWorld {
         request: &CreateDeploymentRequest,
     ) -> Result<DeploymentId, FunctionError> {
         let payload = serde_json::to_value(request).expect("a request is plain data");
-        let response = self.invoke(names::CREATE_DEPLOYMENT, payload).await?;
+        let response = self.call(Function::CreateDeployment, payload).await?;
         let response: CreateDeploymentResponse =
             serde_json::from_value(response).expect("create-deployment answers with an id");
         Ok(response.deployment_id)

@@ -1,7 +1,7 @@
 //! The workflow port served by the local executor: what Step Functions does in AWS.
 
-use crate::asl::{ExecError, Executor, StateMachine, TaskTokenError};
 use async_trait::async_trait;
+use gradual_asl::{ExecError, Executor, StateMachine, TaskTokenError};
 use gradual_core::ports::{Workflow, WorkflowError};
 use std::sync::Arc;
 

@@ -1,0 +1,124 @@
+//! Optimistic locking of the alias, which the emulator does not implement: the service is
+//! mocked to answer as Lambda does when the `RevisionId` sent with `UpdateAlias` is stale.
+
+use aws_sdk_lambda::error::ErrorMetadata;
+use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
+use aws_sdk_lambda::operation::list_versions_by_function::ListVersionsByFunctionOutput;
+use aws_sdk_lambda::operation::update_alias::{UpdateAliasError, UpdateAliasOutput};
+use aws_sdk_lambda::types::error::PreconditionFailedException;
+use aws_sdk_lambda::types::FunctionConfiguration;
+use aws_sdk_lambda::Client;
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use gradual_aws::lambda_alias::LambdaAliasRouter;
+use gradual_core::ports::RouterError;
+use gradual_core::traffic::RouterActions;
+use gradual_core::{ErrorCode, LambdaAliasTarget};
+
+const REVISION: &str = "0f1e2d3c-revision-read";
+
+fn target() -> LambdaAliasTarget {
+    LambdaAliasTarget {
+        function_name: "checkout".into(),
+        alias: "live".into(),
+        current_version: "1".into(),
+        target_version: "2".into(),
+    }
+}
+
+fn alias_on_version_1() -> Rule {
+    mock!(Client::get_alias).then_output(|| {
+        GetAliasOutput::builder()
+            .name("live")
+            .function_version("1")
+            .revision_id(REVISION)
+            .build()
+    })
+}
+
+fn published_versions() -> Rule {
+    mock!(Client::list_versions_by_function).then_output(|| {
+        ListVersionsByFunctionOutput::builder()
+            .set_versions(Some(
+                ["$LATEST", "1", "2"]
+                    .map(|version| FunctionConfiguration::builder().version(version).build())
+                    .to_vec(),
+            ))
+            .build()
+    })
+}
+
+/// Matches only an update carrying the revision read just before and 10 % on version 2.
+fn update_with_revision_read() -> aws_smithy_mocks::RuleBuilder<
+    aws_sdk_lambda::operation::update_alias::UpdateAliasInput,
+    UpdateAliasOutput,
+    UpdateAliasError,
+> {
+    mock!(Client::update_alias).match_requests(|update| {
+        let weight = update
+            .routing_config()
+            .and_then(|routing| routing.additional_version_weights())
+            .and_then(|weights| weights.get("2"))
+            .copied();
+        update.revision_id() == Some(REVISION)
+            && update.function_version() == Some("1")
+            && weight == Some(0.1)
+    })
+}
+
+#[tokio::test]
+async fn the_write_carries_the_revision_it_read() {
+    let update = update_with_revision_read().then_output(|| {
+        UpdateAliasOutput::builder()
+            .function_version("1")
+            .revision_id("next")
+            .build()
+    });
+    let client = mock_client!(
+        aws_sdk_lambda,
+        RuleMode::MatchAny,
+        [&alias_on_version_1(), &published_versions(), &update]
+    );
+
+    let state = LambdaAliasRouter::new(client, target())
+        .shift(10)
+        .await
+        .unwrap();
+
+    assert_eq!(state.percent_on_new, 10);
+    assert_eq!(update.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn a_change_between_the_read_and_the_write_is_a_concurrent_change() {
+    let update = update_with_revision_read().then_error(|| {
+        UpdateAliasError::PreconditionFailedException(
+            PreconditionFailedException::builder()
+                .message("The Revision Id provided does not match the latest Revision Id.")
+                .meta(
+                    ErrorMetadata::builder()
+                        .code("PreconditionFailedException")
+                        .build(),
+                )
+                .build(),
+        )
+    });
+    let client = mock_client!(
+        aws_sdk_lambda,
+        RuleMode::MatchAny,
+        [&alias_on_version_1(), &published_versions(), &update]
+    );
+
+    let error = LambdaAliasRouter::new(client, target())
+        .shift(10)
+        .await
+        .unwrap_err();
+
+    assert_eq!(
+        error,
+        RouterError::ConcurrentChange {
+            code: ErrorCode::InvalidLambdaConfiguration,
+            resource: "alias checkout:live".into()
+        }
+    );
+    assert_eq!(update.num_calls(), 1);
+}

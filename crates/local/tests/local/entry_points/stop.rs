@@ -1,0 +1,157 @@
+//! stop-deployment in the middle of a bake: the deployment ends Stopped with MANUAL_STOP at
+//! once; without rollback traffic stays where it stood, with rollback it goes back to the
+//! original version; the triggers say so.
+
+use super::support::{deployment_id, targets_request, TestWorld, CANARY, ECS_APPSPEC};
+use gradual_asl::Clock;
+use gradual_core::{Deployment, DeploymentId, DeploymentStatus, ErrorCode};
+use gradual_emulator::sample::alb::AlbWorld;
+use gradual_emulator::sample::lambda::LambdaWorld;
+use gradual_handlers::Function;
+use gradual_local::world::TriggerTopic;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+const ECS_CANARY: &str = "CodeDeployDefault.ECSCanary10Percent5Minutes";
+
+/// A trigger on every event of the group, published to `topic`.
+fn every_event(topic: &TriggerTopic) -> Value {
+    json!({"triggerConfigurations": [{
+        "triggerName": "everything",
+        "triggerTargetArn": topic.topic_arn,
+        "triggerEvents": ["DeploymentStart", "DeploymentSuccess", "DeploymentFailure",
+                          "DeploymentStop", "DeploymentRollback", "DeploymentReady"]
+    }]})
+}
+
+/// Stops the baking deployment `id` and lets its workflow end.
+async fn stop_mid_bake(world: &TestWorld, id: &DeploymentId, roll_back: bool) -> Deployment {
+    world.baking(id).await;
+    let answer = world
+        .call(
+            Function::StopDeployment,
+            json!({"deploymentId": id, "autoRollbackEnabled": roll_back}),
+        )
+        .await
+        .expect("the stop is accepted");
+    assert_eq!(answer["status"], "Pending");
+    let baked_until = world.clock.now();
+    let deployment = world.run_to_end(id).await;
+    assert_eq!(deployment.status, DeploymentStatus::Stopped);
+    assert_eq!(
+        deployment
+            .error_information
+            .as_ref()
+            .map(|error| error.code),
+        Some(ErrorCode::ManualStop)
+    );
+    // The stop cut the bake short: the deployment ended without waiting for the bake's end.
+    assert_eq!(deployment.complete_time, Some(baked_until));
+    deployment
+}
+
+async fn alias_deployment(world: &TestWorld, topic: &TriggerTopic) -> (LambdaWorld, DeploymentId) {
+    let function = world
+        .lambda_group_with("shop", "checkout", CANARY, every_event(topic))
+        .await;
+    let request = targets_request("shop", "checkout", &function.function);
+    let answer = world.create(request).await.expect("accepted");
+    (function, deployment_id(&answer))
+}
+
+#[tokio::test]
+async fn a_stop_without_rollback_leaves_the_alias_where_it_stood() {
+    let world = TestWorld::manual().await;
+    let topic = world.trigger_topic().await;
+    let (function, id) = alias_deployment(&world, &topic).await;
+
+    let deployment = stop_mid_bake(&world, &id, false).await;
+
+    let alias = function.alias().await;
+    assert_eq!(alias.version, "1");
+    assert_eq!(alias.weights, HashMap::from([("2".to_owned(), 0.1)]));
+    assert_eq!(deployment.rollback_info, Default::default());
+    assert_eq!(
+        world.events(&topic).await,
+        ["DeploymentStart", "DeploymentStop"]
+    );
+}
+
+#[tokio::test]
+async fn a_stop_with_rollback_puts_the_alias_back_on_the_original_version() {
+    let world = TestWorld::manual().await;
+    let topic = world.trigger_topic().await;
+    let (function, id) = alias_deployment(&world, &topic).await;
+
+    let deployment = stop_mid_bake(&world, &id, true).await;
+
+    let alias = function.alias().await;
+    assert_eq!(alias.version, "1");
+    assert!(alias.weights.is_empty(), "{alias:?}");
+    let rollback = deployment
+        .rollback_info
+        .rollback_deployment_id
+        .clone()
+        .expect("a rollback deployment");
+    assert_eq!(
+        world.deployment(&rollback).await.status,
+        DeploymentStatus::Succeeded
+    );
+    assert_eq!(
+        world.events(&topic).await,
+        ["DeploymentStart", "DeploymentStop", "DeploymentRollback"]
+    );
+}
+
+#[tokio::test]
+async fn a_stop_without_rollback_leaves_the_listener_split_and_with_rollback_on_blue() {
+    for roll_back in [false, true] {
+        let world = TestWorld::manual().await;
+        let topic = world.trigger_topic().await;
+        let alb = AlbWorld::new().await;
+        world
+            .registered(json!({
+                "action": "create-application",
+                "applicationName": "storefront",
+                "computePlatform": "ECS",
+            }))
+            .await;
+        let mut group = json!({
+            "action": "create-deployment-group",
+            "applicationName": "storefront",
+            "deploymentGroupName": "web",
+            "deploymentConfigName": ECS_CANARY,
+            "targets": [{"type": "AlbListener", "listenerArn": alb.listener,
+                         "blueTargetGroupArn": alb.blue, "greenTargetGroupArn": alb.green}],
+        });
+        group["triggerConfigurations"] = every_event(&topic)["triggerConfigurations"].clone();
+        world.registered(group).await;
+        let answer = world
+            .create(json!({
+                "applicationName": "storefront",
+                "deploymentGroupName": "web",
+                "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": ECS_APPSPEC}},
+            }))
+            .await
+            .expect("accepted");
+        let id = deployment_id(&answer);
+        world.baking(&id).await;
+        let (blue, green) = alb.weights(&alb.listener).await;
+        assert!(blue > 0 && green > 0, "split mid-bake: {blue}/{green}");
+
+        stop_mid_bake(&world, &id, roll_back).await;
+
+        let after = alb.weights(&alb.listener).await;
+        if roll_back {
+            assert_eq!(after.1, 0, "back on blue: {after:?}");
+            assert!(after.0 > 0, "back on blue: {after:?}");
+        } else {
+            assert_eq!(after, (blue, green), "where it stood");
+        }
+        let mut expected = vec!["DeploymentStart", "DeploymentStop"];
+        if roll_back {
+            expected.push("DeploymentRollback");
+        }
+        assert_eq!(world.events(&topic).await, expected);
+    }
+}

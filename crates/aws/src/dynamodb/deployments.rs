@@ -150,7 +150,6 @@ impl DeploymentRecords for DynamoDbStore {
     }
 
     /// Records on `rolled_back` the deployment that rolled it back, and why.
-
     async fn link_rollback(
         &self,
         rolled_back: &DeploymentId,

@@ -119,7 +119,7 @@ impl LocalWorld {
     pub fn register_function(&self, function: Function, ports: &LocalPorts<'_>) {
         let Ok(handler) = function.handler(ports);
         self.functions
-            .register(&names::function_name(function), HandlerFunction(handler));
+            .register(names::function_name(function), HandlerFunction(handler));
     }
 
     /// The hook-callback handler, for sample hooks that report back in-process.

@@ -222,7 +222,7 @@ fn replay_every_task(world: &TestWorld, scenario: &Scenario, replays: &Replays) 
             .function(&function_arn(&function_name(function)))
             .expect("every workflow function is registered");
         world.functions.register(
-            &function_name(function),
+            function_name(function),
             Twice {
                 name,
                 inner,

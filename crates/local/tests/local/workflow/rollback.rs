@@ -150,7 +150,7 @@ async fn green_fails_during_first_bake(world: &TestWorld, rollback: bool) -> (Su
         .function(&names::function_name(Function::Bake))
         .expect("bake is registered");
     world.functions.register(
-        &names::function_name(Function::Bake),
+        names::function_name(Function::Bake),
         StopGreenOnFirstBake {
             bake,
             alb: Arc::new(alb),

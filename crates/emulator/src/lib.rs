@@ -51,6 +51,29 @@ impl Emulator {
         &self.endpoint
     }
 
+    /// Runs `scripts/emulator_fixtures.py <args>` against this emulator: the sample resources
+    /// gradual never touches itself (a VPC, instances, a role). Returns the JSON it prints.
+    pub async fn fixture(&self, args: &[&str]) -> serde_json::Value {
+        let root = project_root();
+        let output = tokio::process::Command::new(root.join(".venv/bin/python"))
+            .arg(root.join("scripts/emulator_fixtures.py"))
+            .arg("--endpoint")
+            .arg(&self.endpoint)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .unwrap_or_else(|error| panic!("run the emulator fixture {args:?}: {error}"));
+        assert!(
+            output.status.success(),
+            "the emulator fixture {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!("the emulator fixture {args:?} printed no JSON document: {error}")
+        })
+    }
+
     /// SDK configuration pointing every service at the emulator, with dummy credentials.
     pub async fn sdk_config(&self) -> aws_config::SdkConfig {
         // The SDK crates come without a default HTTP client (see the workspace manifest).

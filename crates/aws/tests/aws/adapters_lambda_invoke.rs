@@ -11,8 +11,6 @@ const EMPTY_ZIP: [u8; 22] = [
     0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ];
 
-const LAMBDA_TRUST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-
 fn payload() -> HookPayload {
     HookPayload {
         deployment_id: "d-EXAMPLE11".to_owned(),
@@ -22,17 +20,12 @@ fn payload() -> HookPayload {
 
 /// moto only creates a function whose role exists.
 async fn create_hook_function(config: &aws_config::SdkConfig) -> String {
-    let role_arn = aws_sdk_iam::Client::new(config)
-        .create_role()
-        .role_name(unique_name("hook-role"))
-        .assume_role_policy_document(LAMBDA_TRUST_POLICY)
-        .send()
+    let role_name = unique_name("hook-role");
+    let role = Emulator::shared()
         .await
-        .expect("create role")
-        .role()
-        .expect("role")
-        .arn()
-        .to_owned();
+        .fixture(&["role", &role_name])
+        .await;
+    let role_arn = role["arn"].as_str().expect("a role ARN").to_owned();
     let function_name = unique_name("before-allow-traffic");
     aws_sdk_lambda::Client::new(config)
         .create_function()

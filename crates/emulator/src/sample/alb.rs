@@ -2,7 +2,6 @@
 //! each, a production listener forwarding to blue with stickiness, and a test listener.
 
 use crate::{unique_name, Emulator};
-use aws_sdk_ec2::types::InstanceType;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, AuthenticateOidcActionConfig, ForwardActionConfig, ProtocolEnum,
     RuleCondition, TargetDescription, TargetGroupStickinessConfig, TargetGroupTuple,
@@ -16,7 +15,6 @@ pub const PRODUCTION_PORT: i32 = 80;
 pub struct AlbWorld {
     /// A client for setting up and inspecting, outside any router.
     pub elb: Client,
-    pub ec2: aws_sdk_ec2::Client,
     vpc: String,
     load_balancer: String,
     pub blue: String,
@@ -28,33 +26,20 @@ pub struct AlbWorld {
 
 impl AlbWorld {
     pub async fn new() -> Self {
-        let config = Emulator::shared().await.sdk_config().await;
-        let elb = Client::new(&config);
-        let ec2 = aws_sdk_ec2::Client::new(&config);
-        let vpc = ec2
-            .create_vpc()
-            .cidr_block("10.0.0.0/16")
-            .send()
-            .await
-            .expect("create a VPC")
-            .vpc
-            .and_then(|vpc| vpc.vpc_id)
-            .expect("a VPC id");
-        let mut subnets = Vec::new();
-        for (cidr, zone) in [("10.0.1.0/24", "us-east-1a"), ("10.0.2.0/24", "us-east-1b")] {
-            let subnet = ec2
-                .create_subnet()
-                .vpc_id(&vpc)
-                .cidr_block(cidr)
-                .availability_zone(zone)
-                .send()
-                .await
-                .expect("create a subnet")
-                .subnet
-                .and_then(|subnet| subnet.subnet_id)
-                .expect("a subnet id");
-            subnets.push(subnet);
-        }
+        let emulator = Emulator::shared().await;
+        let elb = Client::new(&emulator.sdk_config().await);
+        let network = emulator.fixture(&["network"]).await;
+        let ids = |field: &str| -> Vec<String> {
+            network[field]
+                .as_array()
+                .unwrap_or_else(|| panic!("the network fixture lists {field}"))
+                .iter()
+                .map(|id| id.as_str().expect("an id").to_owned())
+                .collect()
+        };
+        let vpc = network["vpc"].as_str().expect("a VPC id").to_owned();
+        let subnets = ids("subnets");
+        let instances = ids("instances");
         let load_balancer = elb
             .create_load_balancer()
             .name(unique_name("alb"))
@@ -66,23 +51,8 @@ impl AlbWorld {
             .load_balancer_arn()
             .expect("a load balancer ARN")
             .to_string();
-        let instances: Vec<String> = ec2
-            .run_instances()
-            .image_id("ami-12c6146b")
-            .instance_type(InstanceType::T3Micro)
-            .min_count(2)
-            .max_count(2)
-            .subnet_id(&subnets[0])
-            .send()
-            .await
-            .expect("run instances")
-            .instances()
-            .iter()
-            .filter_map(|instance| instance.instance_id().map(str::to_string))
-            .collect();
         let mut world = AlbWorld {
             elb,
-            ec2,
             vpc,
             load_balancer,
             blue: String::new(),
@@ -279,12 +249,10 @@ impl AlbWorld {
     }
 
     pub async fn stop_green_instance(&self) {
-        self.ec2
-            .stop_instances()
-            .instance_ids(&self.green_instance)
-            .send()
+        Emulator::shared()
             .await
-            .expect("stop the green instance");
+            .fixture(&["stop-instances", &self.green_instance])
+            .await;
     }
 }
 

@@ -135,18 +135,9 @@ impl LambdaWorld {
 async fn role() -> String {
     static ROLE: OnceCell<String> = OnceCell::const_new();
     ROLE.get_or_init(|| async {
-        let iam = aws_sdk_iam::Client::new(&Emulator::shared().await.sdk_config().await);
-        iam.create_role()
-            .role_name(unique_name("gradual-test-role"))
-            .assume_role_policy_document(
-                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
-            )
-            .send()
-            .await
-            .expect("create the role")
-            .role
-            .expect("a role")
-            .arn
+        let name = unique_name("gradual-test-role");
+        let created = Emulator::shared().await.fixture(&["role", &name]).await;
+        created["arn"].as_str().expect("a role ARN").to_owned()
     })
     .await
     .clone()

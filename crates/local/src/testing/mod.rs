@@ -8,7 +8,7 @@ mod logs;
 mod samples;
 
 pub use hooks::{HookCall, HookCalls, Reply};
-pub use logs::{capture_logs, CapturedLogs};
+pub use logs::{capture_logs, CaptureGuard, CapturedLogs};
 pub use samples::{deployment_id, sample};
 
 use crate::world::{LocalWorld, Routing, TrafficLog, TriggerTopic};

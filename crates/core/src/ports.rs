@@ -4,10 +4,13 @@ mod alarms;
 mod clock;
 mod hook_executions;
 mod hooks;
+mod memory_store;
 mod notifier;
 mod pipeline;
 mod signals;
 mod store;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod store_contract;
 mod traffic;
 mod workflow;
 
@@ -15,6 +18,7 @@ pub use alarms::{AlarmError, AlarmReading, AlarmSource, AlarmState};
 pub use clock::{Clock, SystemClock};
 pub use hook_executions::{HookExecution, HookExecutionStatus, HookExecutionStore};
 pub use hooks::{HookInvokeError, HookInvoker, HookPayload};
+pub use memory_store::MemoryStore;
 pub use notifier::{Notification, Notifier, NotifyError};
 pub use pipeline::{
     clip, JobFailure, JobSuccess, PipelineError, PipelineReporter, MAX_FAILURE_MESSAGE, MAX_SUMMARY,

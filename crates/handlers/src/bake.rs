@@ -77,3 +77,7 @@ impl Handler for Bake {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "bake_tests.rs"]
+mod tests;

@@ -64,3 +64,7 @@ impl Handler for DeploymentEntry {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "create_deployment_tests.rs"]
+mod tests;

@@ -26,3 +26,6 @@ pub mod support;
 pub use error::HandlerError;
 pub use function::{Function, JsonHandler, Port, Ports};
 pub use handler::{handle_json, Handler};
+
+#[cfg(test)]
+mod test_support;

@@ -262,3 +262,7 @@ fn outcome(deployment: &Deployment, rollback: bool) -> RecordStatusOutput {
         rollback_deployment_id: deployment.rollback_info.rollback_deployment_id.clone(),
     }
 }
+
+#[cfg(test)]
+#[path = "record_status_tests.rs"]
+mod tests;

@@ -11,4 +11,5 @@ mod router_alb;
 mod router_lambda_alias;
 mod router_lambda_alias_revision;
 mod router_lockstep;
+mod store_contract;
 mod store_dynamodb;

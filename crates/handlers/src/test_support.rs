@@ -1,0 +1,294 @@
+//! What the handlers' unit tests share: the state store in memory ([`MemoryStore`]), fakes of
+//! the other ports that record what the handlers asked of them, and a [`World`] that wires
+//! them into handlers and reads back what happened.
+
+use crate::bake::Bake;
+use crate::create_deployment::CreateDeployment;
+use crate::error::HandlerError;
+use crate::handler::{handle_json, Handler};
+use crate::record_status::RecordStatus;
+use crate::stop_deployment::StopDeployment;
+use async_trait::async_trait;
+use gradual_core::fixtures;
+use gradual_core::history::HistoryRecord;
+use gradual_core::ports::{
+    AlarmError, AlarmReading, AlarmSource, AlarmState, ApplicationStore, Clock, DeploymentIndex,
+    DeploymentRecords, GroupStore, HistoryStore, MemoryStore, Notification, Notifier, NotifyError,
+    Workflow, WorkflowError,
+};
+use gradual_core::trigger::Origin;
+use gradual_core::{Deployment, DeploymentGroup, DeploymentId};
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use time::{Duration, OffsetDateTime};
+
+/// A clock that moves only when told to.
+pub struct ManualClock(Mutex<OffsetDateTime>);
+
+impl ManualClock {
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// Keeps every notification published.
+#[derive(Default)]
+pub struct RecordingNotifier(Mutex<Vec<Notification>>);
+
+impl RecordingNotifier {
+    pub fn published(&self) -> Vec<Notification> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// The event and the message's status of each notification, in order.
+    pub fn events(&self) -> Vec<(String, String)> {
+        self.published()
+            .iter()
+            .map(|notification| {
+                let message: Value =
+                    serde_json::from_str(&notification.message).expect("a JSON message");
+                let status = message["status"].as_str().unwrap_or_default().to_owned();
+                (notification.event_name.clone(), status)
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Notifier for RecordingNotifier {
+    async fn publish(&self, notification: &Notification) -> Result<(), NotifyError> {
+        self.0.lock().unwrap().push(notification.clone());
+        Ok(())
+    }
+}
+
+/// A failed task: its token, the error and the cause.
+pub type TaskFailure = (String, String, String);
+
+/// Records the workflows started and the tasks failed.
+#[derive(Default)]
+pub struct RecordingWorkflow {
+    started: Mutex<Vec<(String, Value)>>,
+    failed: Mutex<Vec<TaskFailure>>,
+}
+
+impl RecordingWorkflow {
+    /// The name and input of every start, in order.
+    pub fn started(&self) -> Vec<(String, Value)> {
+        self.started.lock().unwrap().clone()
+    }
+
+    pub fn failed_tasks(&self) -> Vec<TaskFailure> {
+        self.failed.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl Workflow for RecordingWorkflow {
+    async fn start(&self, name: &str, input: &Value) -> Result<String, WorkflowError> {
+        self.started
+            .lock()
+            .unwrap()
+            .push((name.to_owned(), input.clone()));
+        Ok(format!(
+            "arn:aws:states:us-east-1:123456789012:execution:gradual-deployment:{name}"
+        ))
+    }
+
+    async fn send_task_success(
+        &self,
+        _task_token: &str,
+        _output: &Value,
+    ) -> Result<(), WorkflowError> {
+        Ok(())
+    }
+
+    async fn send_task_failure(
+        &self,
+        task_token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), WorkflowError> {
+        self.failed.lock().unwrap().push((
+            task_token.to_owned(),
+            error.to_owned(),
+            cause.to_owned(),
+        ));
+        Ok(())
+    }
+}
+
+/// Every alarm exists and is OK.
+pub struct QuietAlarms;
+
+#[async_trait]
+impl AlarmSource for QuietAlarms {
+    async fn alarm_states(&self, names: &[String]) -> Result<Vec<AlarmReading>, AlarmError> {
+        Ok(names
+            .iter()
+            .map(|name| AlarmReading {
+                name: name.clone(),
+                state: AlarmState::Ok,
+            })
+            .collect())
+    }
+}
+
+/// The ports, and the handlers built from them.
+pub struct World {
+    pub store: Arc<MemoryStore>,
+    pub clock: Arc<ManualClock>,
+    pub notifier: Arc<RecordingNotifier>,
+    pub workflow: Arc<RecordingWorkflow>,
+}
+
+impl World {
+    pub fn new() -> World {
+        World {
+            store: Arc::new(MemoryStore::new()),
+            clock: Arc::new(ManualClock(Mutex::new(fixtures::created_at()))),
+            notifier: Arc::default(),
+            workflow: Arc::default(),
+        }
+    }
+
+    pub fn record_status(&self) -> RecordStatus {
+        RecordStatus {
+            store: self.store.clone(),
+            signals: self.store.clone(),
+            notifier: self.notifier.clone(),
+            clock: self.clock.clone(),
+            origin: Origin {
+                region: "us-east-1".to_owned(),
+                account_id: "123456789012".to_owned(),
+            },
+        }
+    }
+
+    pub fn bake(&self) -> Bake {
+        Bake {
+            store: self.store.clone(),
+            signals: self.store.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn create_deployment(&self) -> CreateDeployment {
+        CreateDeployment {
+            store: self.store.clone(),
+            workflow: self.workflow.clone(),
+            clock: self.clock.clone(),
+            alarms: Arc::new(QuietAlarms),
+        }
+    }
+
+    pub fn stop_deployment(&self) -> StopDeployment {
+        StopDeployment {
+            store: self.store.clone(),
+            signals: self.store.clone(),
+            workflow: self.workflow.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// Registers `group` (as the fixture has it, unless changed first by `adjust`), and its
+    /// application.
+    pub async fn group(
+        &self,
+        application: &str,
+        name: &str,
+        adjust: impl FnOnce(&mut DeploymentGroup),
+    ) -> DeploymentGroup {
+        if self
+            .store
+            .get_application(application)
+            .await
+            .unwrap()
+            .is_none()
+        {
+            self.store
+                .create_application(&fixtures::lambda_application(application))
+                .await
+                .unwrap();
+        }
+        let mut group = fixtures::lambda_group(application, name);
+        adjust(&mut group);
+        self.store.create_deployment_group(&group).await.unwrap();
+        group
+    }
+
+    /// A deployment of `group`, created and started as the workflow's first step does it.
+    pub async fn started_deployment(&self, group: &DeploymentGroup) -> DeploymentId {
+        let deployment = fixtures::lambda_deployment(group);
+        self.store
+            .create_deployment(&deployment, None)
+            .await
+            .unwrap();
+        let start = serde_json::json!({"deploymentId": deployment.id, "action": "start"});
+        run(&self.record_status(), start).await.unwrap();
+        deployment.id
+    }
+
+    pub async fn deployment(&self, id: &DeploymentId) -> Deployment {
+        self.store
+            .get_deployment(id)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("deployment {id} is not stored"))
+    }
+
+    pub async fn history_keys(&self, id: &DeploymentId) -> Vec<String> {
+        let history = self.store.history(id).await.unwrap();
+        history.into_iter().map(|record| record.key).collect()
+    }
+
+    /// What the handlers can have changed about these deployments and their group.
+    pub async fn snapshot(&self, group: &DeploymentGroup, ids: &[&DeploymentId]) -> Snapshot {
+        let (application, name) = (&group.application_name, &group.deployment_group_name);
+        let mut deployments = Vec::new();
+        let mut histories = Vec::new();
+        for id in ids {
+            deployments.push(self.deployment(id).await);
+            histories.push(self.store.history(id).await.unwrap());
+        }
+        Snapshot {
+            deployments,
+            histories,
+            listed: self
+                .store
+                .list_deployments(application, name, 100, None)
+                .await
+                .unwrap()
+                .items,
+            active: self
+                .store
+                .active_deployment(application, name)
+                .await
+                .unwrap(),
+            published: self.notifier.published().len(),
+            failed_tasks: self.workflow.failed_tasks(),
+        }
+    }
+}
+
+/// See [`World::snapshot`].
+#[derive(Debug, PartialEq)]
+pub struct Snapshot {
+    deployments: Vec<Deployment>,
+    histories: Vec<Vec<HistoryRecord>>,
+    listed: Vec<DeploymentId>,
+    active: Option<DeploymentId>,
+    published: usize,
+    failed_tasks: Vec<TaskFailure>,
+}
+
+/// Runs `handler` on a JSON payload, as its function does.
+pub async fn run<H: Handler>(handler: &H, payload: Value) -> Result<Value, HandlerError> {
+    handle_json(handler, payload).await
+}

@@ -10,6 +10,7 @@ use gradual_handlers::record_status::{RecordAction, RecordStatusInput};
 use gradual_handlers::register::RegisterInput;
 use gradual_handlers::run_hook::RunHookInput;
 use gradual_handlers::shift_traffic::{TrafficActionName, TrafficInput};
+use gradual_handlers::Function;
 use gradual_handlers::stop_deployment::StopDeploymentInput;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -34,22 +35,20 @@ fn deployment_request(payload: Value) -> Result<(), String> {
         .map_err(|error| error.to_string())
 }
 
-/// The input type of each function, by the name of its directory under `events/`.
-fn check_for(function: &str) -> Option<Check> {
-    let check: Check = match function {
-        "record-status" => input_of::<RecordStatusInput>,
-        "bake" => input_of::<BakeInput>,
-        "run-hook" => input_of::<RunHookInput>,
-        "hook-callback" => input_of::<HookCallbackInput>,
-        "shift-alias-weight" | "swap-alb-targets" => input_of::<TrafficInput>,
-        "create-deployment" => deployment_request,
-        "stop-deployment" => input_of::<StopDeploymentInput>,
-        "get-deployment" => input_of::<GetDeploymentInput>,
-        "register" => input_of::<RegisterInput>,
-        "alarm-listener" => input_of::<AlarmStateChangeEvent>,
-        _ => return None,
-    };
-    Some(check)
+/// The input type of each function.
+fn check_for(function: Function) -> Check {
+    match function {
+        Function::RecordStatus => input_of::<RecordStatusInput>,
+        Function::Bake => input_of::<BakeInput>,
+        Function::RunHook => input_of::<RunHookInput>,
+        Function::HookCallback => input_of::<HookCallbackInput>,
+        Function::ShiftAliasWeight | Function::SwapAlbTargets => input_of::<TrafficInput>,
+        Function::CreateDeployment => deployment_request,
+        Function::StopDeployment => input_of::<StopDeploymentInput>,
+        Function::GetDeployment => input_of::<GetDeploymentInput>,
+        Function::Register => input_of::<RegisterInput>,
+        Function::AlarmListener => input_of::<AlarmStateChangeEvent>,
+    }
 }
 
 const TRAFFIC_ACTIONS: [&str; 6] = [
@@ -72,29 +71,32 @@ const CREATE_DEPLOYMENT_SHAPES: [&str; 5] = [
 ];
 
 /// The samples each function must have, by file stem.
-fn required_samples() -> Vec<(&'static str, Vec<&'static str>)> {
+fn required_samples(function: Function) -> Vec<&'static str> {
     let alias_actions = TRAFFIC_ACTIONS
         .into_iter()
         // A Lambda alias has no test route: the alias function refuses this action.
         .filter(|action| *action != "test-traffic")
         .collect();
-    vec![
-        ("shift-alias-weight", alias_actions),
-        ("swap-alb-targets", TRAFFIC_ACTIONS.to_vec()),
-        ("record-status", RECORD_ACTIONS.to_vec()),
-        ("bake", vec![]),
-        ("run-hook", vec![]),
-        ("hook-callback", vec!["succeeded", "failed"]),
-        ("alarm-listener", vec!["alarm"]),
-        ("create-deployment", CREATE_DEPLOYMENT_SHAPES.to_vec()),
-        ("stop-deployment", vec!["stop", "stop-and-roll-back"]),
-        ("get-deployment", vec!["one", "list"]),
-        ("register", RegisterInput::ACTIONS.to_vec()),
-    ]
+    match function {
+        Function::ShiftAliasWeight => alias_actions,
+        Function::SwapAlbTargets => TRAFFIC_ACTIONS.to_vec(),
+        Function::RecordStatus => RECORD_ACTIONS.to_vec(),
+        Function::Bake | Function::RunHook => vec![],
+        Function::HookCallback => vec!["succeeded", "failed"],
+        Function::AlarmListener => vec!["alarm"],
+        Function::CreateDeployment => CREATE_DEPLOYMENT_SHAPES.to_vec(),
+        Function::StopDeployment => vec!["stop", "stop-and-roll-back"],
+        Function::GetDeployment => vec!["one", "list"],
+        Function::Register => RegisterInput::ACTIONS.to_vec(),
+    }
+}
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn events_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events")
+    repository().join("events")
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
@@ -151,10 +153,11 @@ fn every_sample_is_a_valid_input_of_its_function() {
             }
             continue;
         }
-        let Some(check) = check_for(&name) else {
+        let Some(function) = Function::named(&name) else {
             problems.push(format!("events/{name}: no function of that name"));
             continue;
         };
+        let check = check_for(function);
         for sample in entries(&path) {
             let file = format!("events/{name}/{}", name_of(&sample));
             if sample
@@ -173,8 +176,9 @@ fn every_sample_is_a_valid_input_of_its_function() {
 #[test]
 fn every_function_has_a_sample_of_each_action() {
     let mut missing = Vec::new();
-    for (function, stems) in required_samples() {
-        let dir = events_dir().join(function);
+    for function in Function::ALL {
+        let stems = required_samples(function);
+        let dir = repository().join(function.events_folder());
         let samples: Vec<String> = if dir.is_dir() {
             entries(&dir).iter().map(|path| name_of(path)).collect()
         } else {

@@ -4,6 +4,7 @@ mod ending;
 mod error_code;
 mod id;
 mod status;
+pub mod token;
 
 pub use ending::Ending;
 pub use error_code::{ErrorCode, ErrorInformation};

@@ -1,5 +1,6 @@
-//! `create-deployment` on the state store in memory: one active deployment per group, and a
-//! repeated `clientRequestToken` answered with the deployment it created.
+//! `create-deployment` on the state store in memory: one active deployment per group, a
+//! repeated `clientRequestToken` answered with the deployment it created (and never starting
+//! one that failed to start), and the tokens a client may send.
 
 use crate::test_support::{run, World};
 use gradual_core::ports::{DeploymentIndex, DeploymentRecords, StatusChange};
@@ -131,4 +132,121 @@ async fn a_repeated_token_is_answered_with_the_deployment_it_created() {
         )
     );
     assert_eq!(world.workflow.started().len(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_a_failed_start_answers_the_failure_and_starts_nothing() {
+    let world = World::new();
+    world.group("shop", "checkout", |_| {}).await;
+    let create = world.create_deployment();
+    let token = "release-2026-11-23-checkout-2";
+    world.workflow.fail_next_starts(1);
+
+    let error = run(&create, request("checkout 2", Some(token)))
+        .await
+        .unwrap_err();
+    assert_eq!(error.error_type(), "ServiceUnavailable", "{error}");
+    let listed = world
+        .store
+        .list_deployments("shop", "checkout", 10, None)
+        .await
+        .unwrap()
+        .items;
+    let [id] = listed.as_slice() else {
+        panic!("one deployment: {listed:?}");
+    };
+    let failed = world.deployment(id).await;
+    assert_eq!(failed.status, DeploymentStatus::Failed);
+    assert_eq!(
+        world.store.active_deployment("shop", "checkout").await,
+        Ok(None),
+        "the group is free"
+    );
+
+    // A pipeline or a client retries the same request: the failure is the answer, and the
+    // deployment marked Failed is never started.
+    let retry = run(&create, request("checkout 2", Some(token)))
+        .await
+        .unwrap_err();
+    assert_eq!(retry.error_type(), "INTERNAL_ERROR", "{retry}");
+    let message = retry.to_string();
+    assert!(
+        message.contains(&format!("clientRequestToken \"{token}\": deployment {id}"))
+            && message.contains("the workflow could not start")
+            && message.contains("send another token"),
+        "{message}"
+    );
+    assert!(world.workflow.started().is_empty(), "nothing was started");
+    assert_eq!(world.deployment(id).await, failed);
+
+    // A new token is a new request.
+    let fresh = run(
+        &create,
+        request("checkout 2", Some("release-2026-11-23-checkout-2b")),
+    )
+    .await
+    .unwrap();
+    let fresh = created(&fresh);
+    assert_ne!(&fresh, id);
+    assert_eq!(world.workflow.started().len(), 1);
+    assert_eq!(world.workflow.started()[0].0, fresh.to_string());
+}
+
+#[tokio::test]
+async fn a_retry_of_a_running_deployment_leaves_its_workflow_alone() {
+    let world = World::new();
+    world.group("shop", "checkout", |_| {}).await;
+    let create = world.create_deployment();
+    let token = "release-42";
+    let first = run(&create, request("checkout 2", Some(token)))
+        .await
+        .unwrap();
+    let id = created(&first);
+    let start = json!({"deploymentId": id, "action": "start"});
+    run(&world.record_status(), start).await.unwrap();
+    assert_eq!(
+        world.deployment(&id).await.status,
+        DeploymentStatus::InProgress
+    );
+
+    let repeated = run(&create, request("checkout 2", Some(token))).await;
+
+    assert_eq!(repeated, Ok(first));
+    assert_eq!(world.workflow.started().len(), 1, "started once");
+}
+
+#[tokio::test]
+async fn a_token_out_of_bounds_is_refused_and_changes_nothing() {
+    let world = World::new();
+    world.group("shop", "checkout", |_| {}).await;
+    let create = world.create_deployment();
+    let long = "t".repeat(65);
+    for (token, problem) in [
+        ("", "a token has 1 to 64 characters, this one has 0"),
+        (
+            long.as_str(),
+            "a token has 1 to 64 characters, this one has 65",
+        ),
+        ("rollback#d-ABCDEFGHI", "'#' is not allowed in a token"),
+        ("release 42", "' ' is not allowed in a token"),
+    ] {
+        let error = run(&create, request("checkout 2", Some(token)))
+            .await
+            .unwrap_err();
+        assert_eq!(error.error_type(), "InvalidInput", "{token:?}");
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("clientRequestToken: {problem}")),
+            "{token:?}: {error}"
+        );
+    }
+    let listed = world
+        .store
+        .list_deployments("shop", "checkout", 10, None)
+        .await
+        .unwrap()
+        .items;
+    assert!(listed.is_empty(), "{listed:?}");
+    assert!(world.workflow.started().is_empty());
 }

@@ -8,6 +8,7 @@ use crate::support::deployments::{load, move_to};
 use crate::support::failure::WorkflowFailure;
 use crate::support::triggers::TriggerPublisher;
 use async_trait::async_trait;
+use gradual_core::deployment::token::rollback_token;
 use gradual_core::deployment::Ending;
 use gradual_core::ports::{
     Clock, Creation, DeploymentSignals, DeploymentStore, IdempotencyKey, Notifier,
@@ -177,7 +178,7 @@ impl RecordStatus {
     ) -> Result<DeploymentId, HandlerError> {
         let rollback = deployment.rollback(self.clock.now());
         let key = IdempotencyKey {
-            token: format!("rollback-of-{}", deployment.id),
+            token: rollback_token(&deployment.id),
             fingerprint: deployment.id.to_string(),
         };
         let creation = self.store.create_deployment(&rollback, Some(&key)).await?;

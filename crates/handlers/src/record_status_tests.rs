@@ -322,3 +322,38 @@ async fn without_a_stop_a_failure_rolls_back_only_when_the_group_says_so() {
         ])
     );
 }
+
+#[tokio::test]
+async fn a_client_token_cannot_claim_the_token_of_a_rollback() {
+    let world = World::new();
+    let group = world.group("shop", "checkout", |_| {}).await;
+    let id = world.started_deployment(&group).await;
+    // Another group's deployment, whose client sends the token rollbacks were once made under.
+    world.group("shop", "payments", |_| {}).await;
+    let claim = json!({
+        "applicationName": "shop",
+        "deploymentGroupName": "payments",
+        "revision": {"revisionType": "Targets", "targets": [{
+            "type": "LambdaAlias", "functionName": "shop-payments-api", "alias": "live",
+            "currentVersion": "1", "targetVersion": "2"
+        }]},
+        "clientRequestToken": format!("rollback-of-{id}"),
+    });
+    run(&world.create_deployment(), claim).await.unwrap();
+
+    let answer = run(&world.record_status(), hook_failed(&id)).await.unwrap();
+
+    assert_eq!(answer["rollback"], json!(true), "{answer}");
+    let rollback_id: DeploymentId =
+        serde_json::from_value(answer["rollbackDeploymentId"].clone()).expect("a rollback id");
+    let rollback = world.deployment(&rollback_id).await;
+    assert_eq!(rollback.creator, Creator::Autorollback);
+    assert_eq!(
+        rollback.rollback_info.rollback_triggering_deployment_id,
+        Some(id.clone())
+    );
+    assert_eq!(
+        world.store.active_deployment("shop", "checkout").await,
+        Ok(Some(rollback_id))
+    );
+}

@@ -76,9 +76,16 @@ pub type TaskFailure = (String, String, String);
 pub struct RecordingWorkflow {
     started: Mutex<Vec<(String, Value)>>,
     failed: Mutex<Vec<TaskFailure>>,
+    /// How many of the next starts fail, as a service outage would fail them.
+    failing_starts: Mutex<usize>,
 }
 
 impl RecordingWorkflow {
+    /// Makes the next `count` starts fail (they are not recorded as started).
+    pub fn fail_next_starts(&self, count: usize) {
+        *self.failing_starts.lock().unwrap() = count;
+    }
+
     /// The name and input of every start, in order.
     pub fn started(&self) -> Vec<(String, Value)> {
         self.started.lock().unwrap().clone()
@@ -92,6 +99,15 @@ impl RecordingWorkflow {
 #[async_trait]
 impl Workflow for RecordingWorkflow {
     async fn start(&self, name: &str, input: &Value) -> Result<String, WorkflowError> {
+        {
+            let mut failing = self.failing_starts.lock().unwrap();
+            if *failing > 0 {
+                *failing -= 1;
+                return Err(WorkflowError::Backend(
+                    "StartExecution: service unavailable (injected)".to_owned(),
+                ));
+            }
+        }
         self.started
             .lock()
             .unwrap()

@@ -6,6 +6,7 @@
 use crate::error::HandlerError;
 use crate::handler::Handler;
 use async_trait::async_trait;
+use gradual_core::deployment::token::check_client_token;
 use gradual_core::group::{check_alarms, check_auto_rollback};
 use gradual_core::ports::{
     AlarmError, AlarmSource, Clock, Creation, DeploymentStore, IdempotencyKey, Workflow,
@@ -99,6 +100,11 @@ impl CreateDeployment {
         creator: Creator,
     ) -> Result<CreateDeploymentResponse, HandlerError> {
         check_overrides(&request)?;
+        if let Some(token) = &request.client_request_token {
+            check_client_token(token).map_err(|problem| {
+                HandlerError::InvalidInput(format!("clientRequestToken: {problem}"))
+            })?;
+        }
         let group = self.group(&request).await?;
         let config = self.config(&request, &group).await?;
         let (targets, hooks) = resolve_revision(&request.revision, &group)?;
@@ -156,12 +162,16 @@ impl CreateDeployment {
             })?;
         let deployment = match &creation {
             Creation::Created(_) => deployment,
-            // A retry of the same request: make sure its workflow runs, with its own input.
             Creation::AlreadyCreated(id) => {
-                crate::support::deployments::load(self.store.as_ref(), id).await?
+                let first = crate::support::deployments::load(self.store.as_ref(), id).await?;
+                retried(first, key.as_ref())?
             }
         };
-        self.start_workflow(&deployment).await?;
+        // Only a deployment still `Created` starts: a retry of a request whose deployment
+        // already runs (or ran) leaves its workflow alone.
+        if deployment.status == DeploymentStatus::Created {
+            self.start_workflow(&deployment).await?;
+        }
         tracing::info!(deployment_id = %deployment.id, created = matches!(creation, Creation::Created(_)), "deployment created");
         Ok(CreateDeploymentResponse {
             deployment_id: deployment.id,
@@ -266,6 +276,25 @@ impl CreateDeployment {
             )));
         }
         Ok(())
+    }
+}
+
+/// What a retried request answers, given the deployment its first attempt created: that
+/// deployment, or the failure that ended it before its workflow ever started (its
+/// StartExecution failed). A retry never starts a deployment that has failed: a new request
+/// token makes a new deployment.
+fn retried(first: Deployment, key: Option<&IdempotencyKey>) -> Result<Deployment, HandlerError> {
+    let never_started = first.start_time.is_none() && first.status.is_terminal();
+    match (&first.error_information, key) {
+        (Some(error), Some(key)) if never_started => Err(HandlerError::deployment(
+            error.code,
+            format!(
+                "clientRequestToken {:?}: deployment {} of the first request with this token \
+                 ended before it started ({}); send another token to try again",
+                key.token, first.id, error.message
+            ),
+        )),
+        _ => Ok(first),
     }
 }
 

@@ -108,7 +108,10 @@ impl RunHook {
             .hook_execution_for(&deployment.id, hook.event)
             .await?
         {
-            if existing.task_token != task_token {
+            // A pending execution now waits on this attempt's task; a completed one keeps its
+            // record, and its status is handed to this attempt's task (see `resend`).
+            let pending = existing.status == HookExecutionStatus::Pending;
+            if pending && existing.task_token != task_token {
                 self.executions
                     .replace_hook_task_token(&existing.id, task_token)
                     .await?;
@@ -225,3 +228,7 @@ fn new_execution_id() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
+
+#[cfg(test)]
+#[path = "run_hook_tests.rs"]
+mod tests;

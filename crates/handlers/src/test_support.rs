@@ -6,15 +6,17 @@ use crate::bake::Bake;
 use crate::create_deployment::CreateDeployment;
 use crate::error::HandlerError;
 use crate::handler::{handle_json, Handler};
+use crate::hook_callback::HookCallback;
 use crate::record_status::RecordStatus;
+use crate::run_hook::RunHook;
 use crate::stop_deployment::StopDeployment;
 use async_trait::async_trait;
 use gradual_core::fixtures;
 use gradual_core::history::HistoryRecord;
 use gradual_core::ports::{
     AlarmError, AlarmReading, AlarmSource, AlarmState, ApplicationStore, Clock, DeploymentIndex,
-    DeploymentRecords, GroupStore, HistoryStore, MemoryStore, Notification, Notifier, NotifyError,
-    Workflow, WorkflowError,
+    DeploymentRecords, GroupStore, HistoryStore, HookInvokeError, HookInvoker, HookPayload,
+    MemoryStore, Notification, Notifier, NotifyError, Workflow, WorkflowError,
 };
 use gradual_core::trigger::Origin;
 use gradual_core::{Deployment, DeploymentGroup, DeploymentId};
@@ -75,12 +77,27 @@ pub type TaskFailure = (String, String, String);
 #[derive(Default)]
 pub struct RecordingWorkflow {
     started: Mutex<Vec<(String, Value)>>,
+    succeeded: Mutex<Vec<(String, Value)>>,
     failed: Mutex<Vec<TaskFailure>>,
     /// How many of the next starts fail, as a service outage would fail them.
     failing_starts: Mutex<usize>,
 }
 
 impl RecordingWorkflow {
+    /// Refuses a token whose task was already resumed.
+    fn answered(&self, task_token: &str) -> Result<(), WorkflowError> {
+        let succeeded = self.succeeded.lock().unwrap();
+        let failed = self.failed.lock().unwrap();
+        let gone = succeeded.iter().any(|(token, _)| token == task_token)
+            || failed.iter().any(|(token, _, _)| token == task_token);
+        if gone {
+            return Err(WorkflowError::TaskGone(format!(
+                "task {task_token} was already resumed"
+            )));
+        }
+        Ok(())
+    }
+
     /// Makes the next `count` starts fail (they are not recorded as started).
     pub fn fail_next_starts(&self, count: usize) {
         *self.failing_starts.lock().unwrap() = count;
@@ -89,6 +106,11 @@ impl RecordingWorkflow {
     /// The name and input of every start, in order.
     pub fn started(&self) -> Vec<(String, Value)> {
         self.started.lock().unwrap().clone()
+    }
+
+    /// The token and output of every task resumed with success, in order.
+    pub fn succeeded_tasks(&self) -> Vec<(String, Value)> {
+        self.succeeded.lock().unwrap().clone()
     }
 
     pub fn failed_tasks(&self) -> Vec<TaskFailure> {
@@ -117,11 +139,17 @@ impl Workflow for RecordingWorkflow {
         ))
     }
 
+    /// A token resumes its task once, as in Step Functions: a second answer finds it gone.
     async fn send_task_success(
         &self,
-        _task_token: &str,
-        _output: &Value,
+        task_token: &str,
+        output: &Value,
     ) -> Result<(), WorkflowError> {
+        self.answered(task_token)?;
+        self.succeeded
+            .lock()
+            .unwrap()
+            .push((task_token.to_owned(), output.clone()));
         Ok(())
     }
 
@@ -131,11 +159,37 @@ impl Workflow for RecordingWorkflow {
         error: &str,
         cause: &str,
     ) -> Result<(), WorkflowError> {
+        self.answered(task_token)?;
         self.failed.lock().unwrap().push((
             task_token.to_owned(),
             error.to_owned(),
             cause.to_owned(),
         ));
+        Ok(())
+    }
+}
+
+/// Records the hook functions invoked, with their payloads.
+#[derive(Default)]
+pub struct RecordingInvoker(Mutex<Vec<(String, HookPayload)>>);
+
+impl RecordingInvoker {
+    pub fn invoked(&self) -> Vec<(String, HookPayload)> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl HookInvoker for RecordingInvoker {
+    async fn invoke_async(
+        &self,
+        function_name: &str,
+        payload: &HookPayload,
+    ) -> Result<(), HookInvokeError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((function_name.to_owned(), payload.clone()));
         Ok(())
     }
 }
@@ -162,6 +216,7 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     pub notifier: Arc<RecordingNotifier>,
     pub workflow: Arc<RecordingWorkflow>,
+    pub invoker: Arc<RecordingInvoker>,
 }
 
 impl World {
@@ -171,6 +226,27 @@ impl World {
             clock: Arc::new(ManualClock(Mutex::new(fixtures::created_at()))),
             notifier: Arc::default(),
             workflow: Arc::default(),
+            invoker: Arc::default(),
+        }
+    }
+
+    pub fn run_hook(&self) -> RunHook {
+        RunHook {
+            store: self.store.clone(),
+            signals: self.store.clone(),
+            executions: self.store.clone(),
+            invoker: self.invoker.clone(),
+            workflow: self.workflow.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    pub fn hook_callback(&self) -> HookCallback {
+        HookCallback {
+            store: self.store.clone(),
+            executions: self.store.clone(),
+            workflow: self.workflow.clone(),
+            clock: self.clock.clone(),
         }
     }
 

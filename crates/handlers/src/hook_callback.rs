@@ -7,8 +7,8 @@ use crate::support::waits::token_prefix;
 use async_trait::async_trait;
 use gradual_core::history::{HistoryEntry, HistoryRecord, LifecycleEventStatus};
 use gradual_core::ports::{
-    Clock, DeploymentStore, HookExecution, HookExecutionStatus, HookExecutionStore, Workflow,
-    WorkflowError,
+    Clock, DeploymentStore, HookExecution, HookExecutionStatus, HookExecutionStore, StoreError,
+    Workflow, WorkflowError,
 };
 use gradual_core::{DeploymentId, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,9 @@ impl Handler for HookCallback {
                 "lifecycleEventHookExecutionId: hook execution {id:?} belongs to another deployment than {deployment_id}"
             )));
         }
+        if execution.status == status {
+            return self.repeat(execution, status).await;
+        }
         let execution = self.executions.complete_hook_execution(id, status).await?;
         self.record(&execution, status).await?;
         resume_workflow(self.workflow.as_ref(), &execution, status).await?;
@@ -72,6 +75,29 @@ impl Handler for HookCallback {
 }
 
 impl HookCallback {
+    /// The report that completed the execution, sent again. When the first one could not
+    /// resume the workflow (a transient failure after the execution was completed), the task
+    /// still waits and this one resumes it; once the task has been resumed, the report is
+    /// refused as a second one, as CodeDeploy refuses it.
+    async fn repeat(
+        &self,
+        execution: HookExecution,
+        status: HookExecutionStatus,
+    ) -> Result<HookCallbackOutput, HandlerError> {
+        self.record(&execution, status).await?;
+        match resume_workflow(self.workflow.as_ref(), &execution, status).await {
+            Ok(()) => Ok(HookCallbackOutput {
+                lifecycle_event_hook_execution_id: execution.id,
+            }),
+            Err(HandlerError::InvalidInput(_)) => Err(StoreError::HookAlreadyCompleted {
+                status: execution.status.as_str().to_owned(),
+                id: execution.id,
+            }
+            .into()),
+            Err(error) => Err(error),
+        }
+    }
+
     async fn record(
         &self,
         execution: &HookExecution,
@@ -156,3 +182,7 @@ pub async fn resume_workflow(
         Err(error) => Err(HandlerError::Transient(error.to_string())),
     }
 }
+
+#[cfg(test)]
+#[path = "hook_callback_tests.rs"]
+mod tests;

@@ -81,11 +81,27 @@ pub struct RecordingWorkflow {
     failed: Mutex<Vec<TaskFailure>>,
     /// How many of the next starts fail, as a service outage would fail them.
     failing_starts: Mutex<usize>,
+    /// How many of the next task answers (success or failure) fail likewise.
+    failing_answers: Mutex<usize>,
 }
 
 impl RecordingWorkflow {
-    /// Refuses a token whose task was already resumed.
+    /// Makes the next `count` task answers fail, the task still waiting.
+    pub fn fail_next_task_answers(&self, count: usize) {
+        *self.failing_answers.lock().unwrap() = count;
+    }
+
+    /// Refuses a token whose task was already resumed, or an answer made to fail.
     fn answered(&self, task_token: &str) -> Result<(), WorkflowError> {
+        {
+            let mut failing = self.failing_answers.lock().unwrap();
+            if *failing > 0 {
+                *failing -= 1;
+                return Err(WorkflowError::Backend(
+                    "SendTaskSuccess: service unavailable (injected)".to_owned(),
+                ));
+            }
+        }
         let succeeded = self.succeeded.lock().unwrap();
         let failed = self.failed.lock().unwrap();
         let gone = succeeded.iter().any(|(token, _)| token == task_token)

@@ -69,19 +69,19 @@ pub(super) fn executed(item: &Item) -> Result<&str, ItemError> {
 }
 
 pub(super) fn status(status: HookExecutionStatus) -> AttributeValue {
-    text(status_name(status))
+    text(status.as_str())
 }
 
 /// The status as stored, for messages.
 pub(super) fn stored_status_name(item: &Item) -> Result<&'static str, ItemError> {
-    stored_status(item).map(status_name)
+    stored_status(item).map(HookExecutionStatus::as_str)
 }
 
 fn stored_status(item: &Item) -> Result<HookExecutionStatus, ItemError> {
     let name = required_text(item, STATUS)?;
     STATUSES
         .into_iter()
-        .find(|status| status_name(*status) == name)
+        .find(|status| status.as_str() == name)
         .ok_or_else(|| {
             ItemError::malformed(
                 item,
@@ -98,14 +98,6 @@ const STATUSES: [HookExecutionStatus; 3] = [
 ];
 
 /// CodeDeploy's spelling, as hooks report it.
-fn status_name(status: HookExecutionStatus) -> &'static str {
-    match status {
-        HookExecutionStatus::Pending => "Pending",
-        HookExecutionStatus::Succeeded => "Succeeded",
-        HookExecutionStatus::Failed => "Failed",
-    }
-}
-
 /// Time to live wants whole epoch seconds: rounded up, so the record outlives the time it was
 /// promised until.
 fn expiry(at: OffsetDateTime) -> AttributeValue {

@@ -15,6 +15,17 @@ pub enum HookExecutionStatus {
     Failed,
 }
 
+impl HookExecutionStatus {
+    /// CodeDeploy's name of the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HookExecutionStatus::Pending => "Pending",
+            HookExecutionStatus::Succeeded => "Succeeded",
+            HookExecutionStatus::Failed => "Failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HookExecution {

@@ -121,7 +121,7 @@ impl State {
         if execution.status != HookExecutionStatus::Pending {
             return Err(StoreError::HookAlreadyCompleted {
                 id: id.to_owned(),
-                status: hook_status_name(execution.status).to_owned(),
+                status: execution.status.as_str().to_owned(),
             });
         }
         change(execution);
@@ -694,14 +694,6 @@ fn group_list(names: &[String]) -> String {
 }
 
 /// CodeDeploy's spelling, as hooks report it.
-fn hook_status_name(status: HookExecutionStatus) -> &'static str {
-    match status {
-        HookExecutionStatus::Pending => "Pending",
-        HookExecutionStatus::Succeeded => "Succeeded",
-        HookExecutionStatus::Failed => "Failed",
-    }
-}
-
 /// An expiry as the adapter's time to live keeps it: whole epoch seconds, rounded up, in UTC.
 fn whole_seconds_after(at: OffsetDateTime) -> OffsetDateTime {
     let seconds = at.unix_timestamp() + i64::from(at.nanosecond() > 0);

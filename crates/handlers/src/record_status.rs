@@ -7,6 +7,7 @@ use crate::handler::Handler;
 use crate::support::deployments::{load, move_to};
 use crate::support::failure::WorkflowFailure;
 use crate::support::triggers::TriggerPublisher;
+use crate::support::waits::stop_error;
 use async_trait::async_trait;
 use gradual_core::deployment::token::rollback_token;
 use gradual_core::deployment::Ending;
@@ -14,7 +15,9 @@ use gradual_core::ports::{
     Clock, Creation, DeploymentSignals, DeploymentStore, IdempotencyKey, Notifier,
 };
 use gradual_core::trigger::Origin;
-use gradual_core::{Deployment, DeploymentId, DeploymentStatus, ErrorInformation, TriggerEvent};
+use gradual_core::{
+    Deployment, DeploymentId, DeploymentStatus, ErrorCode, ErrorInformation, TriggerEvent,
+};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -128,10 +131,21 @@ impl RecordStatus {
         Ok(outcome(&deployment, false))
     }
 
+    /// Ends the deployment as Succeeded, unless it was asked to stop: the store refuses the
+    /// success after a stop, and the step fails with the stop's code, which the workflow
+    /// catches into its failure path, so that what the stop answered holds.
     async fn succeed(&self, deployment: Deployment) -> Result<RecordStatusOutput, HandlerError> {
-        let deployment = self
+        let deployment = match self
             .move_to(&deployment, DeploymentStatus::Succeeded, None)
-            .await?;
+            .await
+        {
+            // The store's refusal after a stop (StoreError::StopRequested); the stop's own
+            // code says whether a person or an alarm asked for it.
+            Err(error) if error.error_type() == ErrorCode::ManualStop.as_str() => {
+                return Err(stop_error(self.signals.as_ref(), &deployment.id).await)
+            }
+            other => other?,
+        };
         self.publisher()
             .publish(&deployment, &[TriggerEvent::DeploymentSuccess])
             .await?;

@@ -357,3 +357,79 @@ async fn a_client_token_cannot_claim_the_token_of_a_rollback() {
         Ok(Some(rollback_id))
     );
 }
+
+#[tokio::test]
+async fn a_stop_recorded_before_the_success_wins_and_is_kept() {
+    let world = World::new();
+    let group = world.group("shop", "checkout", |_| {}).await;
+    let id = world.started_deployment(&group).await;
+    // The last traffic step is done; the stop arrives before the success is recorded.
+    let stop = json!({"deploymentId": id, "autoRollbackEnabled": true});
+    let answered = run(&world.stop_deployment(), stop).await.unwrap();
+    assert_eq!(
+        answered["statusMessage"],
+        json!("stopped on request, rolling back")
+    );
+
+    let success = json!({"deploymentId": id, "action": "succeed"});
+    let refused = run(&world.record_status(), success).await.unwrap_err();
+
+    assert_eq!(refused.error_type(), "MANUAL_STOP", "{refused}");
+    assert_eq!(refused.to_string(), "stopped on request, rolling back");
+    let deployment = world.deployment(&id).await;
+    assert_eq!(deployment.status, DeploymentStatus::InProgress);
+    assert!(
+        !world
+            .history_keys(&id)
+            .await
+            .contains(&"status:Succeeded".to_owned()),
+        "no success is recorded"
+    );
+    assert!(
+        world
+            .notifier
+            .events()
+            .iter()
+            .all(|(event, _)| event != "DeploymentSuccess"),
+        "{:?}",
+        world.notifier.events()
+    );
+
+    // The workflow catches the refusal into its failure path: the deployment ends as the stop
+    // said, rolling back.
+    let cause =
+        json!({"errorType": "MANUAL_STOP", "errorMessage": "stopped on request, rolling back"});
+    let answer = run(
+        &world.record_status(),
+        fail(&id, "MANUAL_STOP", &cause.to_string()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer["status"], json!("Stopped"));
+    assert_eq!(answer["rollback"], json!(true));
+}
+
+#[tokio::test]
+async fn a_rollback_deployment_is_never_stopped() {
+    let world = World::new();
+    let group = world.group("shop", "checkout", |_| {}).await;
+    let id = world.started_deployment(&group).await;
+    let answer = run(&world.record_status(), hook_failed(&id)).await.unwrap();
+    let rollback_id: DeploymentId =
+        serde_json::from_value(answer["rollbackDeploymentId"].clone()).expect("a rollback id");
+    let before = world.deployment(&rollback_id).await;
+
+    let stop = json!({"deploymentId": rollback_id, "autoRollbackEnabled": false});
+    let refused = run(&world.stop_deployment(), stop).await.unwrap_err();
+
+    assert_eq!(refused.error_type(), "InvalidInput");
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "deploymentId: deployment {rollback_id} is the rollback of {id}: traffic is going \
+             back to the original version, and a rollback is never stopped"
+        )
+    );
+    assert_eq!(world.deployment(&rollback_id).await, before);
+    assert_eq!(world.store.stop_request(&rollback_id).await, Ok(None));
+}

@@ -6,7 +6,7 @@ use crate::handler::Handler;
 use crate::support::deployments::load;
 use async_trait::async_trait;
 use gradual_core::ports::{Clock, DeploymentSignals, DeploymentStore, StopRequest, Workflow};
-use gradual_core::{AutoRollbackEvent, DeploymentId, ErrorCode};
+use gradual_core::{AutoRollbackEvent, Creator, DeploymentId, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -49,6 +49,18 @@ impl Handler for StopDeployment {
             return Err(HandlerError::InvalidInput(format!(
                 "deploymentId: deployment {} already ended ({}); there is nothing to stop",
                 deployment.id, deployment.status
+            )));
+        }
+        if deployment.creator == Creator::Autorollback {
+            let rolled_back = deployment
+                .rollback_info
+                .rollback_triggering_deployment_id
+                .as_ref()
+                .map_or_else(String::new, |id| format!(" of {id}"));
+            return Err(HandlerError::InvalidInput(format!(
+                "deploymentId: deployment {} is the rollback{rolled_back}: traffic is going back \
+                 to the original version, and a rollback is never stopped",
+                deployment.id
             )));
         }
         let roll_back = input.auto_rollback_enabled.unwrap_or_else(|| {

@@ -9,12 +9,13 @@ use super::failure::not_found;
 use super::item::{json, number, text, DEPLOYMENT_ID};
 use super::keys;
 use super::schema::{GROUP_INDEX_PARTITION_KEY, GROUP_INDEX_SORT_KEY};
-use super::status::{not_applied, StatusWrite, STILL_EXPECTED};
+use super::status::{not_applied, StatusWrite};
 use super::store::DynamoDbStore;
 use async_trait::async_trait;
 use gradual_core::deployment::{Deployment, DeploymentId, TrafficProgress};
 use gradual_core::ports::{
-    Creation, DeploymentRecords, Entity, IdempotencyKey, StatusChange, StatusUpdate, StoreError,
+    Creation, DeploymentRecords, DeploymentSignals, Entity, IdempotencyKey, StatusChange,
+    StatusUpdate, StoreError,
 };
 
 impl DynamoDbStore {
@@ -118,7 +119,7 @@ impl DeploymentRecords for DynamoDbStore {
             self.update_if(
                 &keys::deployment(id),
                 &update.expression,
-                STILL_EXPECTED.to_owned(),
+                update.condition.clone(),
                 &update.placeholders,
             )
             .await?
@@ -132,6 +133,14 @@ impl DeploymentRecords for DynamoDbStore {
             }),
             None => {
                 let current = self.existing_deployment(id).await?;
+                if current.status == change.expected && change.refused_after_a_stop() {
+                    if let Some(request) = self.stop_request(id).await? {
+                        return Err(StoreError::StopRequested {
+                            id: id.clone(),
+                            message: request.message,
+                        });
+                    }
+                }
                 not_applied(id, change, current)
             }
         }

@@ -16,7 +16,7 @@ use gradual_core::ports::{DeploymentSignals, Entity, StopOutcome, StopRequest, S
 /// The task token of the workflow's current wait (a bake or a hook).
 const WAIT_TOKEN: &str = "waitToken";
 /// The first stop request, as JSON.
-const STOP_REQUEST: &str = "stopRequest";
+pub(super) const STOP_REQUEST: &str = "stopRequest";
 
 const NO_STOP_YET: &str = "attribute_not_exists(#stop)";
 

@@ -6,11 +6,12 @@ use super::expression::Placeholders;
 use super::failure::not_found;
 use super::item::{json, text, timestamp, DEPLOYMENT_ID};
 use super::keys;
+use super::signals::STOP_REQUEST;
 use super::store::DynamoDbStore;
 use gradual_core::deployment::{Deployment, DeploymentId, DeploymentStatus};
 use gradual_core::ports::{DeploymentRecords, Entity, StatusChange, StatusUpdate, StoreError};
 
-pub(super) const STILL_EXPECTED: &str = "#status = :expected";
+const STILL_EXPECTED: &str = "#status = :expected";
 
 impl DynamoDbStore {
     /// Applies a terminal status, releasing the slot if this deployment still holds it (a
@@ -34,7 +35,7 @@ impl DynamoDbStore {
             self.update_write(
                 &key,
                 &update.expression,
-                STILL_EXPECTED.to_owned(),
+                update.condition.clone(),
                 &update.placeholders,
             )?,
             self.delete_write(&slot, "#holder = :self".to_owned(), &holder)?,
@@ -49,7 +50,7 @@ impl DynamoDbStore {
                     .update_if(
                         &key,
                         &update.expression,
-                        STILL_EXPECTED.to_owned(),
+                        update.condition.clone(),
                         &update.placeholders,
                     )
                     .await?;
@@ -92,10 +93,11 @@ pub(super) fn not_applied(
     }
 }
 
-/// The update expression of a status change and its placeholders (`:expected` included, for
-/// the condition).
+/// The update expression of a status change, its condition (still in the expected status, and
+/// no stop recorded when the change must not follow one), and their placeholders.
 pub(super) struct StatusWrite {
     pub(super) expression: String,
+    pub(super) condition: String,
     pub(super) placeholders: Placeholders,
 }
 
@@ -123,8 +125,14 @@ impl StatusWrite {
             assignments.push("#start = if_not_exists(#start, :at)");
             placeholders = placeholders.name("#start", START_TIME).value(":at", at);
         }
+        let mut condition = STILL_EXPECTED.to_owned();
+        if change.refused_after_a_stop() {
+            condition.push_str(" AND attribute_not_exists(#stop)");
+            placeholders = placeholders.name("#stop", STOP_REQUEST);
+        }
         Ok(StatusWrite {
             expression: format!("SET {}", assignments.join(", ")),
+            condition,
             placeholders,
         })
     }

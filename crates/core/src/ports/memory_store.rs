@@ -363,7 +363,16 @@ impl DeploymentRecords for MemoryStore {
                 source,
             })?;
         self.with(|state| {
-            let current = &mut state.deployment_mut(id)?.deployment;
+            let stored = state.deployment_mut(id)?;
+            if stored.deployment.status == change.expected && change.refused_after_a_stop() {
+                if let Some(request) = &stored.stop_request {
+                    return Err(StoreError::StopRequested {
+                        id: id.clone(),
+                        message: request.message.clone(),
+                    });
+                }
+            }
+            let current = &mut stored.deployment;
             if current.status != change.expected {
                 return not_applied(id, change, current.clone());
             }

@@ -117,6 +117,16 @@ pub struct StatusChange {
     pub at: OffsetDateTime,
 }
 
+impl StatusChange {
+    /// A deployment asked to stop never succeeds: the stop's answer promised otherwise. A
+    /// change to `Succeeded` is refused with [`StoreError::StopRequested`] once a stop is
+    /// recorded, in the same conditional write, so that the stop and the success cannot both
+    /// be taken.
+    pub fn refused_after_a_stop(&self) -> bool {
+        self.next == DeploymentStatus::Succeeded
+    }
+}
+
 /// What `change_status` did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusUpdate {
@@ -193,7 +203,9 @@ pub trait DeploymentRecords: Send + Sync {
     async fn get_deployment(&self, id: &DeploymentId) -> Result<Option<Deployment>, StoreError>;
     /// Moves the deployment from `expected` to `next` only if it is still in `expected`. A
     /// terminal status frees the group's active slot. Asking again for a status the deployment
-    /// already has is a no-op (`changed: false`).
+    /// already has is a no-op (`changed: false`). A change that
+    /// [`StatusChange::refused_after_a_stop`] is refused with [`StoreError::StopRequested`]
+    /// when a stop was requested.
     async fn change_status(
         &self,
         id: &DeploymentId,

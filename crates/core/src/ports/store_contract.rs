@@ -82,6 +82,7 @@ macro_rules! store_contract_checks {
             a_wait_after_a_stop_is_refused_with_its_message,
             an_ended_deployment_cannot_be_stopped,
             an_ended_deployment_keeps_its_stop_and_takes_no_other,
+            a_deployment_asked_to_stop_never_succeeds,
             signals_for_a_missing_deployment_are_not_found,
             of_a_racing_wait_and_stop_the_second_always_sees_the_first,
             an_execution_is_found_by_id_and_by_event,
@@ -1141,6 +1142,43 @@ pub async fn an_ended_deployment_cannot_be_stopped<S: ContractStore>(store: &S) 
         assert_eq!(store.get_deployment(id).await.unwrap(), before);
         assert_eq!(store.stop_request(id).await, Ok(None));
     }
+}
+
+pub async fn a_deployment_asked_to_stop_never_succeeds<S: ContractStore>(store: &S) {
+    use DeploymentStatus::*;
+    let id = created_deployment(store, "live").await;
+    store
+        .change_status(&id, &change(Created, InProgress, 0))
+        .await
+        .expect("start the deployment");
+    let request = stop(ErrorCode::ManualStop, "stopped on request, rolling back");
+    store.request_stop(&id, &request).await.unwrap();
+    let before = store.get_deployment(&id).await.unwrap();
+
+    let refused = store
+        .change_status(&id, &change(InProgress, Succeeded, 9))
+        .await;
+
+    assert_eq!(
+        refused,
+        Err(StoreError::StopRequested {
+            id: id.clone(),
+            message: "stopped on request, rolling back".to_owned(),
+        })
+    );
+    assert_eq!(store.get_deployment(&id).await.unwrap(), before);
+    assert_eq!(
+        store.active_deployment("shop", "live").await,
+        Ok(Some(id.clone())),
+        "the group is still the deployment's"
+    );
+    // What the stop asks for is still possible.
+    let stopped = store
+        .change_status(&id, &change(InProgress, Stopped, 9))
+        .await
+        .expect("the deployment can end as stopped");
+    assert_eq!(stopped.deployment.status, Stopped);
+    assert_eq!(store.active_deployment("shop", "live").await, Ok(None));
 }
 
 pub async fn an_ended_deployment_keeps_its_stop_and_takes_no_other<S: ContractStore>(store: &S) {

@@ -14,7 +14,7 @@ pub async fn register_wait(
 ) -> Result<(), HandlerError> {
     match signals.register_wait(id, task_token).await {
         Ok(()) => Ok(()),
-        Err(StoreError::StopRequested { .. }) => Err(stopped(signals, id).await),
+        Err(StoreError::StopRequested { .. }) => Err(stop_error(signals, id).await),
         Err(error) => Err(error.into()),
     }
 }
@@ -30,7 +30,9 @@ pub async fn check_not_stopped(
     }
 }
 
-async fn stopped(signals: &dyn DeploymentSignals, id: &DeploymentId) -> HandlerError {
+/// The error that ends a step refused because the deployment was asked to stop: the stop's
+/// code (`MANUAL_STOP`, `ALARM_ACTIVE`) and message.
+pub async fn stop_error(signals: &dyn DeploymentSignals, id: &DeploymentId) -> HandlerError {
     match signals.stop_request(id).await {
         Ok(Some(request)) => HandlerError::deployment(request.code, request.message),
         Ok(None) | Err(_) => HandlerError::deployment(

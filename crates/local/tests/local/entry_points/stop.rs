@@ -3,14 +3,16 @@
 //! original version; the triggers say so.
 
 use super::support::{deployment_id, targets_request, TestWorld, CANARY, ECS_APPSPEC};
-use gradual_asl::Clock;
+use async_trait::async_trait;
+use gradual_asl::{Clock, FunctionError, LambdaFunction};
 use gradual_core::{Deployment, DeploymentId, DeploymentStatus, ErrorCode};
 use gradual_emulator::sample::alb::AlbWorld;
 use gradual_emulator::sample::lambda::LambdaWorld;
 use gradual_handlers::Function;
-use gradual_local::world::TriggerTopic;
+use gradual_local::world::{names, TriggerTopic};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 const ECS_CANARY: &str = "CodeDeployDefault.ECSCanary10Percent5Minutes";
 
@@ -154,4 +156,78 @@ async fn a_stop_without_rollback_leaves_the_listener_split_and_with_rollback_on_
         }
         assert_eq!(world.events(&topic).await, expected);
     }
+}
+
+/// Record-status, asked to record the success, first has stop-deployment called, as a person
+/// pressing stop after the last traffic step would.
+struct StopBeforeSuccess {
+    inner: Arc<dyn LambdaFunction>,
+    stop: Arc<dyn LambdaFunction>,
+    answers: Arc<Mutex<Vec<Result<Value, FunctionError>>>>,
+}
+
+#[async_trait]
+impl LambdaFunction for StopBeforeSuccess {
+    async fn invoke(&self, payload: Value) -> Result<Value, FunctionError> {
+        if payload["action"] == "succeed" {
+            let request =
+                json!({"deploymentId": payload["deploymentId"], "autoRollbackEnabled": true});
+            let answer = self.stop.invoke(request).await;
+            self.answers.lock().unwrap().push(answer);
+        }
+        self.inner.invoke(payload).await
+    }
+}
+
+#[tokio::test]
+async fn a_stop_after_the_last_traffic_step_still_ends_the_deployment_stopped_and_rolled_back() {
+    let world = TestWorld::new().await;
+    let topic = world.trigger_topic().await;
+    let answers = Arc::default();
+    let stop = world
+        .functions
+        .function(&names::function_name(Function::StopDeployment))
+        .expect("stop-deployment is registered");
+    let wrapped = world
+        .functions
+        .wrap(&names::function_name(Function::RecordStatus), |inner| {
+            StopBeforeSuccess {
+                inner,
+                stop,
+                answers: Arc::clone(&answers),
+            }
+        });
+    assert!(wrapped);
+    let (function, id) = alias_deployment(&world, &topic).await;
+
+    let deployment = world.finish(&id).await;
+
+    let answers = answers.lock().unwrap().clone();
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    let answer = answers[0].as_ref().expect("the stop is accepted");
+    assert_eq!(answer["statusMessage"], "stopped on request, rolling back");
+    assert_eq!(deployment.status, DeploymentStatus::Stopped);
+    assert_eq!(
+        deployment
+            .error_information
+            .as_ref()
+            .map(|error| error.code),
+        Some(ErrorCode::ManualStop)
+    );
+    let rollback_id = deployment
+        .rollback_info
+        .rollback_deployment_id
+        .clone()
+        .expect("the stop rolled back, as it said");
+    assert_eq!(
+        world.deployment(&rollback_id).await.status,
+        DeploymentStatus::Succeeded
+    );
+    let alias = function.alias().await;
+    assert_eq!(alias.version, "1", "{alias:?}");
+    assert!(alias.weights.is_empty(), "{alias:?}");
+    assert_eq!(
+        world.events(&topic).await,
+        ["DeploymentStart", "DeploymentStop", "DeploymentRollback"]
+    );
 }

@@ -70,6 +70,15 @@ impl DeploymentStatus {
         }
     }
 
+    /// InProgress and Baking are phases of one running deployment, which a bake whose handler
+    /// outlived the bake may swap behind the workflow's back (a bake's end is its task's
+    /// timeout, not its handler's): a change decided on one of them applies as well from the
+    /// other.
+    pub fn same_run_as(self, other: DeploymentStatus) -> bool {
+        use DeploymentStatus::*;
+        matches!((self, other), (InProgress | Baking, InProgress | Baking))
+    }
+
     /// Succeeded, Failed and Stopped end a deployment.
     pub fn is_terminal(self) -> bool {
         self.successors().is_empty()
@@ -164,5 +173,16 @@ mod tests {
             assert_eq!(DeploymentStatus::parse(status.as_str()), Some(status));
         }
         assert_eq!(DeploymentStatus::parse("Done"), None);
+    }
+
+    #[test]
+    fn in_progress_and_baking_are_one_run() {
+        for (a, b) in [(InProgress, Baking), (Baking, InProgress), (Baking, Baking)] {
+            assert!(a.same_run_as(b), "{a} {b}");
+        }
+        for other in [Created, Queued, Ready, Succeeded, Failed, Stopped] {
+            assert!(!InProgress.same_run_as(other), "{other}");
+            assert!(!other.same_run_as(Baking), "{other}");
+        }
     }
 }

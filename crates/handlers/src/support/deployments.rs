@@ -2,7 +2,7 @@
 
 use crate::error::HandlerError;
 use gradual_core::history::{HistoryEntry, HistoryRecord};
-use gradual_core::ports::{Clock, DeploymentStore, StatusChange};
+use gradual_core::ports::{Clock, DeploymentStore, StatusChange, StoreError};
 use gradual_core::{Deployment, DeploymentId, DeploymentStatus, ErrorInformation};
 
 pub async fn load(
@@ -27,17 +27,24 @@ pub async fn move_to(
         return Ok(deployment.clone());
     }
     let at = clock.now();
-    let update = store
-        .change_status(
-            &deployment.id,
-            &StatusChange {
-                expected: deployment.status,
-                next,
-                error_information,
-                at,
-            },
-        )
-        .await?;
+    let mut from = deployment.status;
+    let change = |expected| StatusChange {
+        expected,
+        next,
+        error_information: error_information.clone(),
+        at,
+    };
+    let update = match store.change_status(&deployment.id, &change(from)).await {
+        // A late bake swapped InProgress and Baking since `deployment` was read: the change
+        // applies from where the deployment stands (still conditionally).
+        Err(StoreError::StaleStatus { actual, .. })
+            if actual.same_run_as(from) && actual.can_become(next) =>
+        {
+            from = actual;
+            store.change_status(&deployment.id, &change(from)).await?
+        }
+        other => other?,
+    };
     // A deployment bakes once per step: the step keeps each Baking and InProgress apart,
     // while a replay of the same change keeps its key and is recorded once.
     let key = match deployment.traffic.step {
@@ -48,10 +55,103 @@ pub async fn move_to(
         key,
         at,
         entry: HistoryEntry::Status {
-            from: deployment.status.to_string(),
+            from: from.to_string(),
             to: next.to_string(),
         },
     };
     store.record_history(&deployment.id, &record).await?;
     Ok(update.deployment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::World;
+    use gradual_core::ports::{DeploymentRecords, HistoryStore};
+
+    #[tokio::test]
+    async fn a_change_read_before_a_late_bake_applies_from_where_the_bake_left_it() {
+        let world = World::new();
+        let group = world.group("shop", "checkout", |_| {}).await;
+        let id = world.started_deployment(&group).await;
+        // What record-status read: the deployment InProgress after the last traffic step.
+        let read = world.deployment(&id).await;
+        assert_eq!(read.status, DeploymentStatus::InProgress);
+        // Then the handler of the last bake, which outlived its bake, moves it to Baking.
+        let late_bake = move_to(
+            world.store.as_ref(),
+            world.clock.as_ref(),
+            &read,
+            DeploymentStatus::Baking,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(late_bake.status, DeploymentStatus::Baking);
+
+        let succeeded = move_to(
+            world.store.as_ref(),
+            world.clock.as_ref(),
+            &read,
+            DeploymentStatus::Succeeded,
+            None,
+        )
+        .await;
+
+        assert_eq!(
+            succeeded.map(|deployment| deployment.status),
+            Ok(DeploymentStatus::Succeeded)
+        );
+        let history = world.store.history(&id).await.unwrap();
+        let last = history.last().expect("the success is recorded");
+        assert_eq!(last.key, "status:Succeeded");
+        assert_eq!(
+            last.entry,
+            HistoryEntry::Status {
+                from: "Baking".to_owned(),
+                to: "Succeeded".to_owned()
+            }
+        );
+        assert_eq!(
+            world
+                .store
+                .get_deployment(&id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            DeploymentStatus::Succeeded
+        );
+    }
+
+    #[tokio::test]
+    async fn a_change_from_a_status_left_long_ago_is_still_refused() {
+        let world = World::new();
+        let group = world.group("shop", "checkout", |_| {}).await;
+        let id = world.started_deployment(&group).await;
+        let read = world.deployment(&id).await;
+        move_to(
+            world.store.as_ref(),
+            world.clock.as_ref(),
+            &read,
+            DeploymentStatus::Succeeded,
+            None,
+        )
+        .await
+        .unwrap();
+
+        let late_bake = move_to(
+            world.store.as_ref(),
+            world.clock.as_ref(),
+            &read,
+            DeploymentStatus::Baking,
+            None,
+        )
+        .await;
+
+        assert_eq!(
+            late_bake.unwrap_err().to_string(),
+            format!("deployment {id} is Succeeded, not InProgress: it was changed concurrently")
+        );
+    }
 }

@@ -3,7 +3,7 @@
 pub mod notifications;
 
 use async_trait::async_trait;
-use aws_sdk_sns::error::DisplayErrorContext;
+use aws_sdk_sns::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sns::types::MessageAttributeValue;
 use gradual_core::ports::{Notification, Notifier, NotifyError};
 
@@ -45,7 +45,7 @@ impl Notifier for SnsNotifier {
             .message_attributes(EVENT_NAME_ATTRIBUTE, event_name)
             .send()
             .await
-            .map_err(|error| failure(DisplayErrorContext(&error).to_string()))?;
+            .map_err(|error| failure(reason(&error)))?;
         tracing::debug!(
             topic_arn = %notification.topic_arn,
             event_name = %notification.event_name,
@@ -53,5 +53,20 @@ impl Notifier for SnsNotifier {
             "published notification"
         );
         Ok(())
+    }
+}
+
+/// The service's error code and message ("NotFound: Topic does not exist"), which is what a
+/// person needs in a history record; the whole error with its raw response only when the
+/// service said nothing (a connection that failed, a timeout).
+fn reason<E, R>(error: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match (error.code(), error.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_owned(),
+        _ => DisplayErrorContext(error).to_string(),
     }
 }

@@ -51,6 +51,14 @@ pub enum HistoryEntry {
         event: TriggerEvent,
         trigger_name: String,
     },
+    /// A trigger could not be published. Triggers are best effort: the deployment goes on, and
+    /// a replay of the step tries the trigger again.
+    #[serde(rename_all = "camelCase")]
+    TriggerFailed {
+        event: TriggerEvent,
+        trigger_name: String,
+        reason: String,
+    },
 }
 
 /// One record of a deployment's history. `key` is unique within the deployment, so that a

@@ -433,3 +433,51 @@ async fn a_rollback_deployment_is_never_stopped() {
     assert_eq!(world.deployment(&rollback_id).await, before);
     assert_eq!(world.store.stop_request(&rollback_id).await, Ok(None));
 }
+
+#[tokio::test]
+async fn a_trigger_that_cannot_be_published_never_keeps_traffic_from_going_back() {
+    let world = World::new();
+    let group = world.group("shop", "checkout", |_| {}).await;
+    let topic = &group.trigger_configurations[0].trigger_target_arn;
+    let id = world.started_deployment(&group).await;
+    // The group's topic is deleted under the running deployment.
+    world.notifier.fail_topic(topic);
+
+    let answer = run(&world.record_status(), hook_failed(&id)).await.unwrap();
+
+    assert_eq!(answer["status"], json!("Failed"));
+    assert_eq!(answer["rollback"], json!(true), "the rollback still runs");
+    let rollback_id: DeploymentId =
+        serde_json::from_value(answer["rollbackDeploymentId"].clone()).expect("a rollback id");
+    let rolled_back = run(&world.record_status(), rolled_back(&id)).await.unwrap();
+    assert_eq!(rolled_back["status"], json!("Failed"));
+    assert_eq!(
+        world.deployment(&rollback_id).await.status,
+        DeploymentStatus::Succeeded
+    );
+    let keys = world.history_keys(&id).await;
+    for event in ["DeploymentRollback", "DeploymentFailure"] {
+        let failed = format!(
+            "trigger-failed:{event}:{}",
+            group.trigger_configurations[0].trigger_name
+        );
+        assert!(keys.contains(&failed), "{failed} in {keys:?}");
+    }
+    let reached: Vec<String> = world
+        .notifier
+        .published()
+        .into_iter()
+        .filter(|notification| &notification.topic_arn == topic)
+        .map(|notification| notification.event_name)
+        .collect();
+    assert_eq!(
+        reached,
+        ["DeploymentStart"],
+        "nothing after the topic was deleted"
+    );
+    assert_eq!(
+        world.store.active_deployment("shop", "checkout").await,
+        Ok(None),
+        "the group is free"
+    );
+}

@@ -39,11 +39,16 @@ impl Clock for ManualClock {
     }
 }
 
-/// Keeps every notification published.
+/// Keeps every notification published; refuses those for the topics made to fail.
 #[derive(Default)]
-pub struct RecordingNotifier(Mutex<Vec<Notification>>);
+pub struct RecordingNotifier(Mutex<Vec<Notification>>, Mutex<Vec<String>>);
 
 impl RecordingNotifier {
+    /// Every later publication to `topic_arn` fails, as to a deleted topic.
+    pub fn fail_topic(&self, topic_arn: &str) {
+        self.1.lock().unwrap().push(topic_arn.to_owned());
+    }
+
     pub fn published(&self) -> Vec<Notification> {
         self.0.lock().unwrap().clone()
     }
@@ -65,6 +70,12 @@ impl RecordingNotifier {
 #[async_trait]
 impl Notifier for RecordingNotifier {
     async fn publish(&self, notification: &Notification) -> Result<(), NotifyError> {
+        if self.1.lock().unwrap().contains(&notification.topic_arn) {
+            return Err(NotifyError {
+                topic_arn: notification.topic_arn.clone(),
+                reason: "NotFound: Topic does not exist".to_owned(),
+            });
+        }
         self.0.lock().unwrap().push(notification.clone());
         Ok(())
     }

@@ -128,3 +128,24 @@ async fn a_message_that_is_not_an_sns_envelope_is_refused_naming_the_queue() {
     );
     assert!(error.to_string().contains(&queue_url), "{error}");
 }
+
+#[tokio::test]
+async fn publishing_to_a_deleted_topic_fails_with_the_service_s_code_and_message() {
+    let Clients { sns, .. } = clients().await;
+    let topic_arn = create_topic(&sns).await;
+    sns.delete_topic()
+        .topic_arn(&topic_arn)
+        .send()
+        .await
+        .expect("delete topic");
+
+    let error = SnsNotifier::new(sns)
+        .publish(&notification(&topic_arn, "DeploymentStop", "{}"))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.topic_arn, topic_arn);
+    // What a person reads in the deployment's history: the code and the message, not the raw
+    // HTTP response.
+    assert_eq!(error.reason, "NotFound: Endpoint does not exist");
+}

@@ -62,5 +62,10 @@ pub fn describe(entry: &HistoryEntry) -> String {
             event,
             trigger_name,
         } => format!("trigger    {event} → {trigger_name}"),
+        HistoryEntry::TriggerFailed {
+            event,
+            trigger_name,
+            reason,
+        } => format!("trigger    {event} → {trigger_name} NOT PUBLISHED: {reason}"),
     }
 }

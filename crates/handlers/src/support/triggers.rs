@@ -1,5 +1,9 @@
 //! Publishes a deployment's trigger messages to every topic of its group subscribed to the event.
 //!
+//! Triggers are best effort: a message that cannot be published (a deleted topic, a key policy,
+//! SNS down beyond the SDK's retries) is logged and recorded in the history as failed, and never
+//! fails the step, so that no notification can keep traffic from going home.
+//!
 //! Each publication is recorded in the deployment's history under a key naming the event and the
 //! trigger, and a key already recorded is not published again, so a replayed step sends nothing
 //! twice. The record is written after the publication: a crash between the two can repeat one
@@ -7,7 +11,7 @@
 
 use crate::error::HandlerError;
 use gradual_core::history::{HistoryEntry, HistoryRecord};
-use gradual_core::ports::{Clock, DeploymentStore, Notification, Notifier};
+use gradual_core::ports::{clip, Clock, DeploymentStore, Notification, Notifier};
 use gradual_core::trigger::{Origin, TriggerMessage};
 use gradual_core::{Deployment, TriggerEvent};
 use std::collections::HashSet;
@@ -59,17 +63,35 @@ impl TriggerPublisher<'_> {
                         .expect("a trigger message is plain data"),
                     event_name: event.as_str().to_owned(),
                 };
-                self.notifier
-                    .publish(&notification)
-                    .await
-                    .map_err(|error| HandlerError::Transient(error.to_string()))?;
-                let record = HistoryRecord {
-                    key,
-                    at: self.clock.now(),
-                    entry: HistoryEntry::Trigger {
-                        event,
-                        trigger_name: trigger.trigger_name.clone(),
+                let trigger_name = trigger.trigger_name.clone();
+                let record = match self.notifier.publish(&notification).await {
+                    Ok(()) => HistoryRecord {
+                        key,
+                        at: self.clock.now(),
+                        entry: HistoryEntry::Trigger {
+                            event,
+                            trigger_name,
+                        },
                     },
+                    Err(error) => {
+                        tracing::error!(
+                            deployment_id = %deployment.id,
+                            %event,
+                            trigger = %trigger_name,
+                            %error,
+                            "trigger not published; the deployment goes on"
+                        );
+                        // One record per failed trigger: what failed, and why the first time.
+                        HistoryRecord {
+                            key: format!("trigger-failed:{event}:{trigger_name}"),
+                            at: self.clock.now(),
+                            entry: HistoryEntry::TriggerFailed {
+                                event,
+                                trigger_name,
+                                reason: clip(&error.to_string(), MAX_REASON),
+                            },
+                        }
+                    }
                 };
                 self.store.record_history(&deployment.id, &record).await?;
             }
@@ -77,3 +99,6 @@ impl TriggerPublisher<'_> {
         Ok(())
     }
 }
+
+/// The longest reason a history record keeps of a failed trigger.
+const MAX_REASON: usize = 500;

@@ -70,6 +70,11 @@ fn line(id: &DeploymentId, started: OffsetDateTime, record: &HistoryRecord) -> S
             event,
             trigger_name,
         } => format!("trigger     {event} → {trigger_name}"),
+        HistoryEntry::TriggerFailed {
+            event,
+            trigger_name,
+            reason,
+        } => format!("trigger     {event} → {trigger_name} NOT PUBLISHED: {reason}"),
     };
     format!("[{elapsed:>7.1}s] {id}  {what}")
 }

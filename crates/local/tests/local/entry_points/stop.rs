@@ -5,6 +5,7 @@
 use super::support::{deployment_id, targets_request, TestWorld, CANARY, ECS_APPSPEC};
 use async_trait::async_trait;
 use gradual_asl::{Clock, FunctionError, LambdaFunction};
+use gradual_core::ports::DeploymentIndex;
 use gradual_core::{Deployment, DeploymentId, DeploymentStatus, ErrorCode};
 use gradual_emulator::sample::alb::AlbWorld;
 use gradual_emulator::sample::lambda::LambdaWorld;
@@ -229,5 +230,44 @@ async fn a_stop_after_the_last_traffic_step_still_ends_the_deployment_stopped_an
     assert_eq!(
         world.events(&topic).await,
         ["DeploymentStart", "DeploymentStop", "DeploymentRollback"]
+    );
+}
+
+#[tokio::test]
+async fn a_stop_whose_trigger_topic_is_gone_still_rolls_back() {
+    let world = TestWorld::manual().await;
+    let topic = world.trigger_topic().await;
+    let (function, id) = alias_deployment(&world, &topic).await;
+    world.baking(&id).await;
+    aws_sdk_sns::Client::new(&world.sdk)
+        .delete_topic()
+        .topic_arn(&topic.topic_arn)
+        .send()
+        .await
+        .expect("delete the topic");
+
+    let deployment = stop_mid_bake(&world, &id, true).await;
+
+    let rollback_id = deployment
+        .rollback_info
+        .rollback_deployment_id
+        .clone()
+        .expect("the stop rolled back");
+    assert_eq!(
+        world.deployment(&rollback_id).await.status,
+        DeploymentStatus::Succeeded
+    );
+    let alias = function.alias().await;
+    assert_eq!(alias.version, "1", "{alias:?}");
+    assert!(alias.weights.is_empty(), "{alias:?}");
+    let keys = world.history_keys(&id).await;
+    for event in ["DeploymentStop", "DeploymentRollback"] {
+        let failed = format!("trigger-failed:{event}:everything");
+        assert!(keys.contains(&failed), "{failed} in {keys:?}");
+    }
+    assert_eq!(
+        world.store.active_deployment("shop", "checkout").await,
+        Ok(None),
+        "the group is free"
     );
 }

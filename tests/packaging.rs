@@ -873,3 +873,111 @@ fn the_helpers_read_both_forms_of_intrinsics() {
         Some("bake")
     );
 }
+
+// ------------------------------------------------------------- the workflow's retries
+
+/// Every Task of `states` (and of the branches and iterations inside them), by name.
+fn tasks(states: &serde_json::Value, found: &mut Vec<(String, serde_json::Value)>) {
+    let Some(states) = states.as_object() else {
+        return;
+    };
+    for (name, state) in states {
+        match state["Type"].as_str() {
+            Some("Task") => found.push((name.clone(), state.clone())),
+            Some("Parallel") => {
+                for branch in state["Branches"].as_array().into_iter().flatten() {
+                    tasks(&branch["States"], found);
+                }
+            }
+            Some("Map") => {
+                let processor = if state["ItemProcessor"].is_null() {
+                    &state["Iterator"]
+                } else {
+                    &state["ItemProcessor"]
+                };
+                tasks(&processor["States"], found);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn workflow_tasks() -> Vec<(String, serde_json::Value)> {
+    let packaging = load_repository();
+    let definition: serde_json::Value =
+        serde_json::from_str(&packaging.definitions["statemachines/deployment.asl.json"])
+            .expect("the definition is JSON");
+    let mut found = Vec::new();
+    tasks(&definition["States"], &mut found);
+    found
+}
+
+/// The errors a function's invocation fails with for now: the service, throttling, the
+/// function crashing or running out of time, and the handlers' own transient failures.
+const TRANSIENT: [&str; 7] = [
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    "Lambda.Unknown",
+    "Sandbox.Timedout",
+    "ServiceUnavailable",
+];
+
+#[test]
+fn every_task_retries_every_transient_failure() {
+    let tasks = workflow_tasks();
+    assert!(tasks.len() >= 10, "{} tasks", tasks.len());
+    for (name, task) in tasks {
+        let retried: Vec<&str> = task["Retry"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|retrier| retrier["ErrorEquals"].as_array().into_iter().flatten())
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        for error in TRANSIENT {
+            assert!(retried.contains(&error), "{name} does not retry {error}");
+        }
+    }
+}
+
+/// The longest a retrier waits in all, its full jitter aside.
+fn retry_budget_seconds(retrier: &serde_json::Value) -> f64 {
+    let interval = retrier["IntervalSeconds"].as_f64().unwrap_or(1.0);
+    let rate = retrier["BackoffRate"].as_f64().unwrap_or(2.0);
+    let cap = retrier["MaxDelaySeconds"].as_f64().unwrap_or(f64::MAX);
+    let attempts = retrier["MaxAttempts"].as_i64().unwrap_or(3);
+    (0..attempts)
+        .map(|attempt| (interval * rate.powi(attempt as i32)).min(cap))
+        .sum()
+}
+
+#[test]
+fn the_rollback_keeps_trying_through_tens_of_minutes_of_outage() {
+    let (_, rollback) = workflow_tasks()
+        .into_iter()
+        .find(|(name, _)| name == "RollBack")
+        .expect("a RollBack state");
+    let retrier = rollback["Retry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|retrier| {
+            retrier["ErrorEquals"]
+                .as_array()
+                .is_some_and(|errors| errors.iter().any(|error| error == "ServiceUnavailable"))
+        })
+        .expect("RollBack retries ServiceUnavailable");
+    let budget = retry_budget_seconds(retrier);
+    assert!(
+        (1200.0..=3600.0).contains(&budget),
+        "RollBack retries for {budget} s; twenty minutes to an hour is the aim"
+    );
+    assert!(
+        retrier["MaxDelaySeconds"]
+            .as_f64()
+            .is_some_and(|cap| cap <= 300.0),
+        "no wait between two attempts beyond five minutes"
+    );
+}

@@ -2,20 +2,42 @@
 //! service's error names are the adapters' business, the domain sees a [`RouterError`].
 
 use aws_sdk_lambda::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use gradual_core::ports::RouterError;
 use gradual_core::ErrorCode;
 
-/// The router error for a failed service call, sorted by the service's error code.
-pub(crate) fn failed<E, R>(call: ServiceCall, error: &SdkError<E, R>) -> RouterError
+/// The router error for a failed service call, sorted by the service's error code; a call the
+/// service never answered (a timeout, a connection that failed) or answered 5xx is
+/// [`RouterError::Unavailable`].
+pub(crate) fn failed<E>(call: ServiceCall, error: &SdkError<E, HttpResponse>) -> RouterError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     let message = error
         .message()
         .map_or_else(|| DisplayErrorContext(error).to_string(), str::to_string);
+    let unanswered = match error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(service) => service.raw().status().is_server_error(),
+        _ => false,
+    };
+    if unanswered {
+        return call.unavailable(message);
+    }
     call.failed(error.code(), message)
 }
+
+/// The error codes AWS services answer throttling with.
+const THROTTLING: [&str; 6] = [
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ProvisionedThroughputExceededException",
+];
 
 /// A call an adapter makes to its service, and how to report its failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +54,8 @@ pub(crate) struct ServiceCall {
 impl ServiceCall {
     /// Turns the service's error code and message into a [`RouterError`]: a not-found answer is
     /// [`RouterError::Missing`], a failed revision check [`RouterError::ConcurrentChange`],
-    /// throttling past the SDK's retries `THROTTLED`, anything else the target kind's code.
+    /// throttling past the SDK's retries [`RouterError::Unavailable`], anything else the target
+    /// kind's code.
     pub(crate) fn failed(self, service_code: Option<&str>, message: String) -> RouterError {
         match service_code.unwrap_or_default() {
             code if code.ends_with("NotFound") || code.ends_with("NotFoundException") => {
@@ -45,13 +68,19 @@ impl ServiceCall {
                 code: self.code,
                 resource: self.resource,
             },
-            "Throttling" | "ThrottlingException" | "TooManyRequestsException" => {
-                self.service_error(ErrorCode::Throttled, message)
-            }
+            code if THROTTLING.contains(&code) => self.unavailable(message),
             _ => {
                 let code = self.code;
                 self.service_error(code, message)
             }
+        }
+    }
+
+    pub(crate) fn unavailable(self, message: String) -> RouterError {
+        RouterError::Unavailable {
+            resource: self.resource,
+            operation: self.operation,
+            message,
         }
     }
 
@@ -82,6 +111,7 @@ mod tests {
     fn service_failures_are_sorted_by_what_the_service_answered() {
         let throttled = update_alias().failed(Some("TooManyRequestsException"), "slow".into());
         assert_eq!(throttled.code(), ErrorCode::Throttled);
+        assert!(throttled.is_transient(), "{throttled:?}");
         let missing = update_alias().failed(Some("ResourceNotFoundException"), "gone".into());
         assert_eq!(missing.to_string(), "alias f:live does not exist");
         let listener_missing = update_alias().failed(Some("ListenerNotFound"), "gone".into());

@@ -109,10 +109,15 @@ impl Handler for ShiftTraffic {
             .await?;
             self.end_bake(&deployment).await?;
         }
-        let states = lockstep
-            .apply(action)
-            .await
-            .map_err(|error| HandlerError::deployment(error.code(), error.to_string()))?;
+        let states = lockstep.apply(action).await.map_err(|error| {
+            // The workflow retries a transient failure with backoff (for a long time when
+            // rolling back); anything else ends the step with the target kind's code.
+            if error.is_transient() {
+                HandlerError::Transient(error.to_string())
+            } else {
+                HandlerError::deployment(error.code(), error.to_string())
+            }
+        })?;
         let percent_on_new = states.first().map_or(0, |state| state.percent_on_new);
         let output = TrafficOutput {
             action: input.action,
@@ -260,3 +265,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "shift_traffic_tests.rs"]
+mod memory_tests;

@@ -9,6 +9,7 @@ use crate::handler::{handle_json, Handler};
 use crate::hook_callback::HookCallback;
 use crate::record_status::RecordStatus;
 use crate::run_hook::RunHook;
+use crate::shift_traffic::{RouterFactory, ShiftTraffic};
 use crate::stop_deployment::StopDeployment;
 use async_trait::async_trait;
 use gradual_core::fixtures;
@@ -16,10 +17,11 @@ use gradual_core::history::HistoryRecord;
 use gradual_core::ports::{
     AlarmError, AlarmReading, AlarmSource, AlarmState, ApplicationStore, Clock, DeploymentIndex,
     DeploymentRecords, GroupStore, HistoryStore, HookInvokeError, HookInvoker, HookPayload,
-    MemoryStore, Notification, Notifier, NotifyError, Workflow, WorkflowError,
+    MemoryStore, Notification, Notifier, NotifyError, TrafficRouter, Workflow, WorkflowError,
 };
+use gradual_core::traffic::MemoryRouter;
 use gradual_core::trigger::Origin;
-use gradual_core::{Deployment, DeploymentGroup, DeploymentId};
+use gradual_core::{Deployment, DeploymentGroup, DeploymentId, Target};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use time::{Duration, OffsetDateTime};
@@ -221,6 +223,19 @@ impl HookInvoker for RecordingInvoker {
     }
 }
 
+/// Routes every target of a deployment to one router in memory.
+pub struct MemoryRouters(pub Arc<MemoryRouter>);
+
+impl RouterFactory for MemoryRouters {
+    fn handles(&self) -> &'static str {
+        "Lambda aliases"
+    }
+
+    fn router(&self, _target: &Target) -> Option<Arc<dyn TrafficRouter>> {
+        Some(self.0.clone())
+    }
+}
+
 /// Every alarm exists and is OK.
 pub struct QuietAlarms;
 
@@ -303,6 +318,17 @@ impl World {
             store: self.store.clone(),
             workflow: self.workflow.clone(),
             clock: self.clock.clone(),
+            alarms: Arc::new(QuietAlarms),
+        }
+    }
+
+    /// The traffic function, moving every target with `router`.
+    pub fn shift_traffic(&self, router: Arc<MemoryRouter>) -> ShiftTraffic {
+        ShiftTraffic {
+            store: self.store.clone(),
+            signals: self.store.clone(),
+            clock: self.clock.clone(),
+            routers: Arc::new(MemoryRouters(router)),
             alarms: Arc::new(QuietAlarms),
         }
     }

@@ -122,3 +122,69 @@ async fn a_change_between_the_read_and_the_write_is_a_concurrent_change() {
     );
     assert_eq!(update.num_calls(), 1);
 }
+
+/// Lambda answering every UpdateAlias with `status`, as during an outage or throttling.
+fn update_answering(status: u16, body: &'static str) -> Rule {
+    mock!(Client::update_alias).then_http_response(move || {
+        aws_smithy_runtime_api::http::Response::new(
+            aws_smithy_runtime_api::http::StatusCode::try_from(status).unwrap(),
+            aws_sdk_lambda::primitives::SdkBody::from(body),
+        )
+    })
+}
+
+#[tokio::test]
+async fn a_service_outage_or_throttling_is_transient_and_names_the_call() {
+    for (status, body) in [
+        (500, r#"{"Type":"Service","message":"Internal error"}"#),
+        (503, r#"{"Type":"Service","message":"Service unavailable"}"#),
+        (
+            429,
+            r#"{"Type":"User","message":"Rate exceeded","__type":"TooManyRequestsException"}"#,
+        ),
+    ] {
+        let update = update_answering(status, body);
+        let client = mock_client!(
+            aws_sdk_lambda,
+            RuleMode::MatchAny,
+            [&alias_on_version_1(), &published_versions(), &update]
+        );
+
+        let error = LambdaAliasRouter::new(client, target())
+            .shift(10)
+            .await
+            .unwrap_err();
+
+        assert!(error.is_transient(), "{status}: {error:?}");
+        assert!(
+            matches!(
+                &error,
+                RouterError::Unavailable { resource, operation: "UpdateAlias", .. }
+                    if resource == "alias checkout:live"
+            ),
+            "{status}: {error:?}"
+        );
+        assert_eq!(error.code(), ErrorCode::Throttled);
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_of_the_request_is_not_transient() {
+    let update = update_answering(
+        400,
+        r#"{"Type":"User","message":"Invalid alias","__type":"InvalidParameterValueException"}"#,
+    );
+    let client = mock_client!(
+        aws_sdk_lambda,
+        RuleMode::MatchAny,
+        [&alias_on_version_1(), &published_versions(), &update]
+    );
+
+    let error = LambdaAliasRouter::new(client, target())
+        .shift(10)
+        .await
+        .unwrap_err();
+
+    assert!(!error.is_transient(), "{error:?}");
+    assert_eq!(error.code(), ErrorCode::InvalidLambdaConfiguration);
+}

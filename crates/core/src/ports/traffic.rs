@@ -129,6 +129,14 @@ pub enum RouterError {
         action: &'static str,
         reason: &'static str,
     },
+    /// The service did not answer in time, answered 5xx or throttled past the SDK's own
+    /// retries: worth trying again later, never a reason to give up on a target.
+    #[error("{operation} on {resource} failed for now (the service is unavailable or throttling): {message}")]
+    Unavailable {
+        resource: String,
+        operation: &'static str,
+        message: String,
+    },
     #[error("{operation} on {resource} failed: {message}")]
     Service {
         code: ErrorCode,
@@ -139,6 +147,11 @@ pub enum RouterError {
 }
 
 impl RouterError {
+    /// Whether the same call may succeed if made again later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, RouterError::Unavailable { .. })
+    }
+
     /// The CodeDeploy error code a deployment failing with this error reports.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -149,6 +162,7 @@ impl RouterError {
             | RouterError::Invalid { code, .. }
             | RouterError::Service { code, .. } => *code,
             RouterError::Unhealthy { .. } => ErrorCode::HealthConstraints,
+            RouterError::Unavailable { .. } => ErrorCode::Throttled,
             RouterError::PercentOutOfRange { .. } | RouterError::Unsupported { .. } => {
                 ErrorCode::InternalError
             }

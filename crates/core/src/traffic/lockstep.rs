@@ -136,6 +136,22 @@ impl LockstepError {
     pub fn code(&self) -> ErrorCode {
         self.failed.error.code()
     }
+
+    /// Whether every target that failed failed only for now (the service unavailable or
+    /// throttling): the action is worth trying again. A target found drifted or misconfigured
+    /// is not.
+    pub fn is_transient(&self) -> bool {
+        let others_transient = match &self.recovery {
+            Recovery::RestoreFailed { failures, .. } => {
+                failures.iter().all(|failure| failure.error.is_transient())
+            }
+            Recovery::RollbackContinued { other_failures } => other_failures
+                .iter()
+                .all(|failure| failure.error.is_transient()),
+            Recovery::NothingMoved | Recovery::Restored { .. } => true,
+        };
+        self.failed.error.is_transient() && others_transient
+    }
 }
 
 /// The targets of one deployment, moved together.

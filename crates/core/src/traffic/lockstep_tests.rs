@@ -258,3 +258,50 @@ async fn a_shift_out_of_range_is_refused_before_anything_moves() {
     }
     assert_eq!(writes(&targets), vec![0, 0]);
 }
+
+fn unavailable(resource: &str) -> RouterError {
+    RouterError::Unavailable {
+        resource: resource.to_string(),
+        operation: "ModifyListener",
+        message: "Rate exceeded".to_string(),
+    }
+}
+
+#[tokio::test]
+async fn an_outage_on_a_target_is_worth_trying_again() {
+    let targets = targets(2);
+    targets[1].fail_on(TrafficAction::Shift(10), unavailable("alias f2:live"));
+    let error = lockstep(&targets)
+        .apply(TrafficAction::Shift(10))
+        .await
+        .unwrap_err();
+    assert!(error.is_transient(), "{error}");
+    assert_eq!(error.code(), ErrorCode::Throttled);
+    assert_eq!(
+        percents(&targets),
+        vec![0, 0],
+        "the first target was put back"
+    );
+}
+
+#[tokio::test]
+async fn a_rollback_with_a_drifted_target_beside_an_outage_is_not_worth_trying_again() {
+    let targets = targets(2);
+    let lockstep = lockstep(&targets);
+    lockstep.apply(TrafficAction::Shift(10)).await.unwrap();
+    targets[0].fail_on(TrafficAction::Rollback, unavailable("alias f1:live"));
+    targets[1].fail_on(TrafficAction::Rollback, service_failure("alias f2:live"));
+    let error = lockstep.apply(TrafficAction::Rollback).await.unwrap_err();
+    assert!(!error.is_transient(), "{error}");
+}
+
+#[tokio::test]
+async fn a_rollback_where_every_failure_is_an_outage_is_worth_trying_again() {
+    let targets = targets(2);
+    let lockstep = lockstep(&targets);
+    lockstep.apply(TrafficAction::Shift(10)).await.unwrap();
+    targets[0].fail_on(TrafficAction::Rollback, unavailable("alias f1:live"));
+    targets[1].fail_on(TrafficAction::Rollback, unavailable("alias f2:live"));
+    let error = lockstep.apply(TrafficAction::Rollback).await.unwrap_err();
+    assert!(error.is_transient(), "{error}");
+}

@@ -9,7 +9,7 @@ use super::failure::not_found;
 use super::item::{json, number, text, DEPLOYMENT_ID};
 use super::keys;
 use super::schema::{GROUP_INDEX_PARTITION_KEY, GROUP_INDEX_SORT_KEY};
-use super::status::{not_applied, StatusWrite};
+use super::status::StatusWrite;
 use super::store::DynamoDbStore;
 use async_trait::async_trait;
 use gradual_core::deployment::{Deployment, DeploymentId, TrafficProgress};
@@ -141,7 +141,7 @@ impl DeploymentRecords for DynamoDbStore {
                         });
                     }
                 }
-                not_applied(id, change, current)
+                change.not_applied(current)
             }
         }
     }

@@ -9,7 +9,7 @@ use super::keys;
 use super::signals::STOP_REQUEST;
 use super::store::DynamoDbStore;
 use gradual_core::deployment::{Deployment, DeploymentId, DeploymentStatus};
-use gradual_core::ports::{DeploymentRecords, Entity, StatusChange, StatusUpdate, StoreError};
+use gradual_core::ports::{DeploymentRecords, Entity, StatusChange, StoreError};
 
 const STILL_EXPECTED: &str = "#status = :expected";
 
@@ -69,27 +69,6 @@ impl DynamoDbStore {
         self.get_deployment(id)
             .await?
             .ok_or_else(|| not_found(Entity::Deployment, id.as_str()))
-    }
-}
-
-/// The answer when the deployment was not in the expected status: nothing to do if it is
-/// already where the caller wants it (a replayed step), else it was changed by someone else.
-pub(super) fn not_applied(
-    id: &DeploymentId,
-    change: &StatusChange,
-    current: Deployment,
-) -> Result<StatusUpdate, StoreError> {
-    if current.status == change.next {
-        Ok(StatusUpdate {
-            deployment: current,
-            changed: false,
-        })
-    } else {
-        Err(StoreError::StaleStatus {
-            id: id.clone(),
-            expected: change.expected,
-            actual: current.status,
-        })
     }
 }
 

@@ -374,7 +374,7 @@ impl DeploymentRecords for MemoryStore {
             }
             let current = &mut stored.deployment;
             if current.status != change.expected {
-                return not_applied(id, change, current.clone());
+                return change.not_applied(current.clone());
             }
             current.status = change.next;
             if let Some(error) = &change.error_information {
@@ -655,27 +655,6 @@ impl HookExecutionStore for MemoryStore {
             )));
         }
         self.with(|state| state.update_pending(id, |execution| execution.status = status))
-    }
-}
-
-/// The answer when the deployment was not in the expected status: nothing to do if it is
-/// already where the caller wants it (a replayed step), else it was changed by someone else.
-fn not_applied(
-    id: &DeploymentId,
-    change: &StatusChange,
-    current: Deployment,
-) -> Result<StatusUpdate, StoreError> {
-    if current.status == change.next {
-        Ok(StatusUpdate {
-            deployment: current,
-            changed: false,
-        })
-    } else {
-        Err(StoreError::StaleStatus {
-            id: id.clone(),
-            expected: change.expected,
-            actual: current.status,
-        })
     }
 }
 

@@ -118,6 +118,24 @@ pub struct StatusChange {
 }
 
 impl StatusChange {
+    /// The answer when the deployment `current` was not in the expected status: nothing to do
+    /// if it is already where the change wants it (a replayed step), else it was changed by
+    /// someone else.
+    pub fn not_applied(&self, current: Deployment) -> Result<StatusUpdate, StoreError> {
+        if current.status == self.next {
+            Ok(StatusUpdate {
+                deployment: current,
+                changed: false,
+            })
+        } else {
+            Err(StoreError::StaleStatus {
+                id: current.id.clone(),
+                expected: self.expected,
+                actual: current.status,
+            })
+        }
+    }
+
     /// A deployment asked to stop never succeeds: the stop's answer promised otherwise. A
     /// change to `Succeeded` is refused with [`StoreError::StopRequested`] once a stop is
     /// recorded, in the same conditional write, so that the stop and the success cannot both

@@ -1,13 +1,15 @@
 //! What the functions log, captured for tests that check what must never be logged.
 //!
-//! One process-wide subscriber formats every event, at every level, as the functions' JSON lines,
-//! but only on a thread that is capturing; elsewhere it is off. Its filter is decided per event,
-//! so no callsite ever caches "never logs": a thread-local subscriber per test would race with
-//! tests on other threads that reach the same callsites first, and lose events.
+//! One process-wide subscriber takes every event at every level on a capturing thread, and
+//! writes it as the functions' JSON lines to that thread's capture. It decides per event, never
+//! per callsite, so no callsite can be cached as never logging: with a subscriber per test
+//! thread, a callsite first reached by a test on another thread could be, and the capturing test
+//! lost its events.
 
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, Once};
-use tracing_subscriber::filter::filter_fn;
+use tracing::subscriber::Interest;
+use tracing_subscriber::filter::DynFilterFn;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
@@ -34,20 +36,27 @@ impl Drop for CaptureGuard {
     }
 }
 
-fn install() {
+/// Installs the process-wide subscriber, once, before the first test world logs anything.
+pub(super) fn install() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
+        // Decided per event (never per callsite: a callsite's interest is cached for all
+        // threads), so that threads that are not capturing format nothing.
+        let capturing =
+            DynFilterFn::new(|_, _| CAPTURING.with(|capturing| capturing.borrow().is_some()))
+                .with_callsite_filter(|_| Interest::sometimes());
         let json = tracing_subscriber::fmt::layer()
             .json()
             .with_current_span(true)
             .with_writer(ThisThread)
-            .with_filter(filter_fn(|_| {
-                CAPTURING.with(|capturing| capturing.borrow().is_some())
-            }));
+            .with_filter(capturing);
         // Another subscriber already installed for the process would leave nothing to capture:
         // the assertions on the captured text then fail rather than pass.
         let _ = tracing_subscriber::registry().with(json).try_init();
     });
+    // A callsite reached while the subscriber was being installed may have cached the state of
+    // the world before it: asking every callsite again settles it.
+    tracing::callsite::rebuild_interest_cache();
 }
 
 #[derive(Clone, Default)]

@@ -59,6 +59,7 @@ impl TestWorld {
     }
 
     async fn on(clock: VirtualClock) -> Self {
+        logs::install();
         let local = LocalWorld::new(Arc::new(clock.clone())).await;
         let traffic = local.observe_traffic();
         TestWorld {

@@ -105,13 +105,7 @@ impl DeploymentRecords for DynamoDbStore {
         id: &DeploymentId,
         change: &StatusChange,
     ) -> Result<StatusUpdate, StoreError> {
-        change
-            .expected
-            .check_transition(change.next)
-            .map_err(|source| StoreError::IllegalTransition {
-                id: id.clone(),
-                source,
-            })?;
+        change.check_transition(id)?;
         let update = StatusWrite::new(change)?;
         let applied = if change.next.is_terminal() {
             self.end(id, change, &update).await?
@@ -134,12 +128,8 @@ impl DeploymentRecords for DynamoDbStore {
             None => {
                 let current = self.existing_deployment(id).await?;
                 if current.status == change.expected && change.refused_after_a_stop() {
-                    if let Some(request) = self.stop_request(id).await? {
-                        return Err(StoreError::StopRequested {
-                            id: id.clone(),
-                            message: request.message,
-                        });
-                    }
+                    let stop = self.stop_request(id).await?;
+                    change.check_not_stopped(id, current.status, stop.as_ref())?;
                 }
                 change.not_applied(current)
             }

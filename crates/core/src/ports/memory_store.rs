@@ -355,23 +355,10 @@ impl DeploymentRecords for MemoryStore {
         id: &DeploymentId,
         change: &StatusChange,
     ) -> Result<StatusUpdate, StoreError> {
-        change
-            .expected
-            .check_transition(change.next)
-            .map_err(|source| StoreError::IllegalTransition {
-                id: id.clone(),
-                source,
-            })?;
+        change.check_transition(id)?;
         self.with(|state| {
             let stored = state.deployment_mut(id)?;
-            if stored.deployment.status == change.expected && change.refused_after_a_stop() {
-                if let Some(request) = &stored.stop_request {
-                    return Err(StoreError::StopRequested {
-                        id: id.clone(),
-                        message: request.message.clone(),
-                    });
-                }
-            }
+            change.check_not_stopped(id, stored.deployment.status, stored.stop_request.as_ref())?;
             let current = &mut stored.deployment;
             if current.status != change.expected {
                 return change.not_applied(current.clone());

@@ -7,6 +7,7 @@ use crate::deployment::{
 };
 use crate::group::{Application, DeploymentGroup};
 use crate::history::HistoryRecord;
+use crate::ports::StopRequest;
 use async_trait::async_trait;
 use std::fmt;
 use thiserror::Error;
@@ -118,6 +119,35 @@ pub struct StatusChange {
 }
 
 impl StatusChange {
+    /// Refuses a change the status machine does not allow, before anything is read.
+    pub fn check_transition(&self, id: &DeploymentId) -> Result<(), StoreError> {
+        self.expected
+            .check_transition(self.next)
+            .map_err(|source| StoreError::IllegalTransition {
+                id: id.clone(),
+                source,
+            })
+    }
+
+    /// The refusal of a change that [`StatusChange::refused_after_a_stop`], for a deployment
+    /// found in the expected status with `stop` recorded.
+    pub fn check_not_stopped(
+        &self,
+        id: &DeploymentId,
+        current: DeploymentStatus,
+        stop: Option<&StopRequest>,
+    ) -> Result<(), StoreError> {
+        match stop {
+            Some(request) if current == self.expected && self.refused_after_a_stop() => {
+                Err(StoreError::StopRequested {
+                    id: id.clone(),
+                    message: request.message.clone(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The answer when the deployment `current` was not in the expected status: nothing to do
     /// if it is already where the change wants it (a replayed step), else it was changed by
     /// someone else.

@@ -69,40 +69,40 @@ mod tests {
     use crate::test_support::World;
     use gradual_core::ports::{DeploymentRecords, HistoryStore};
 
-    #[tokio::test]
-    async fn a_change_read_before_a_late_bake_applies_from_where_the_bake_left_it() {
+    /// A world with a started deployment, and the deployment as a step read it then.
+    async fn started() -> (World, Deployment) {
         let world = World::new();
         let group = world.group("shop", "checkout", |_| {}).await;
         let id = world.started_deployment(&group).await;
-        // What record-status read: the deployment InProgress after the last traffic step.
         let read = world.deployment(&id).await;
         assert_eq!(read.status, DeploymentStatus::InProgress);
-        // Then the handler of the last bake, which outlived its bake, moves it to Baking.
-        let late_bake = move_to(
-            world.store.as_ref(),
-            world.clock.as_ref(),
-            &read,
-            DeploymentStatus::Baking,
-            None,
-        )
-        .await
-        .unwrap();
+        (world, read)
+    }
+
+    /// A step that read `read` moves it to `next`.
+    async fn step(
+        world: &World,
+        read: &Deployment,
+        next: DeploymentStatus,
+    ) -> Result<Deployment, HandlerError> {
+        move_to(world.store.as_ref(), world.clock.as_ref(), read, next, None).await
+    }
+
+    #[tokio::test]
+    async fn a_change_read_before_a_late_bake_applies_from_where_the_bake_left_it() {
+        // record-status read the deployment InProgress after the last traffic step; then the
+        // handler of the last bake, which outlived its bake, moves it to Baking.
+        let (world, read) = started().await;
+        let late_bake = step(&world, &read, DeploymentStatus::Baking).await.unwrap();
         assert_eq!(late_bake.status, DeploymentStatus::Baking);
 
-        let succeeded = move_to(
-            world.store.as_ref(),
-            world.clock.as_ref(),
-            &read,
-            DeploymentStatus::Succeeded,
-            None,
-        )
-        .await;
+        let succeeded = step(&world, &read, DeploymentStatus::Succeeded).await;
 
         assert_eq!(
             succeeded.map(|deployment| deployment.status),
             Ok(DeploymentStatus::Succeeded)
         );
-        let history = world.store.history(&id).await.unwrap();
+        let history = world.store.history(&read.id).await.unwrap();
         let last = history.last().expect("the success is recorded");
         assert_eq!(last.key, "status:Succeeded");
         assert_eq!(
@@ -112,46 +112,25 @@ mod tests {
                 to: "Succeeded".to_owned()
             }
         );
-        assert_eq!(
-            world
-                .store
-                .get_deployment(&id)
-                .await
-                .unwrap()
-                .unwrap()
-                .status,
-            DeploymentStatus::Succeeded
-        );
+        let stored = world.store.get_deployment(&read.id).await.unwrap().unwrap();
+        assert_eq!(stored.status, DeploymentStatus::Succeeded);
     }
 
     #[tokio::test]
     async fn a_change_from_a_status_left_long_ago_is_still_refused() {
-        let world = World::new();
-        let group = world.group("shop", "checkout", |_| {}).await;
-        let id = world.started_deployment(&group).await;
-        let read = world.deployment(&id).await;
-        move_to(
-            world.store.as_ref(),
-            world.clock.as_ref(),
-            &read,
-            DeploymentStatus::Succeeded,
-            None,
-        )
-        .await
-        .unwrap();
+        let (world, read) = started().await;
+        step(&world, &read, DeploymentStatus::Succeeded)
+            .await
+            .unwrap();
 
-        let late_bake = move_to(
-            world.store.as_ref(),
-            world.clock.as_ref(),
-            &read,
-            DeploymentStatus::Baking,
-            None,
-        )
-        .await;
+        let late_bake = step(&world, &read, DeploymentStatus::Baking).await;
 
         assert_eq!(
             late_bake.unwrap_err().to_string(),
-            format!("deployment {id} is Succeeded, not InProgress: it was changed concurrently")
+            format!(
+                "deployment {} is Succeeded, not InProgress: it was changed concurrently",
+                read.id
+            )
         );
     }
 }

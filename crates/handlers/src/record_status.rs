@@ -141,7 +141,7 @@ impl RecordStatus {
         {
             // The store's refusal after a stop (StoreError::StopRequested); the stop's own
             // code says whether a person or an alarm asked for it.
-            Err(error) if error.error_type() == ErrorCode::ManualStop.as_str() => {
+            Err(HandlerError::Deployment(info)) if info.code == ErrorCode::ManualStop => {
                 return Err(stop_error(self.signals.as_ref(), &deployment.id).await)
             }
             other => other?,

@@ -56,12 +56,7 @@ async fn a_second_deployment_is_refused_while_the_group_has_an_active_one() {
         )
     );
     assert_eq!(
-        world
-            .store
-            .list_deployments("shop", "checkout", 10, None)
-            .await
-            .unwrap()
-            .items,
+        world.deployments_of("shop", "checkout").await,
         vec![first.clone()]
     );
     let started: Vec<String> = world
@@ -105,12 +100,7 @@ async fn a_repeated_token_is_answered_with_the_deployment_it_created() {
     assert_eq!(repeated, Ok(first));
     assert_eq!(world.deployment(&id).await, stored);
     assert_eq!(
-        world
-            .store
-            .list_deployments("shop", "checkout", 10, None)
-            .await
-            .unwrap()
-            .items,
+        world.deployments_of("shop", "checkout").await,
         vec![id.clone()]
     );
     // The repeat makes sure the workflow runs: started again under the same name, with the
@@ -146,12 +136,7 @@ async fn a_retry_after_a_failed_start_answers_the_failure_and_starts_nothing() {
         .await
         .unwrap_err();
     assert_eq!(error.error_type(), "ServiceUnavailable", "{error}");
-    let listed = world
-        .store
-        .list_deployments("shop", "checkout", 10, None)
-        .await
-        .unwrap()
-        .items;
+    let listed = world.deployments_of("shop", "checkout").await;
     let [id] = listed.as_slice() else {
         panic!("one deployment: {listed:?}");
     };
@@ -241,12 +226,7 @@ async fn a_token_out_of_bounds_is_refused_and_changes_nothing() {
             "{token:?}: {error}"
         );
     }
-    let listed = world
-        .store
-        .list_deployments("shop", "checkout", 10, None)
-        .await
-        .unwrap()
-        .items;
+    let listed = world.deployments_of("shop", "checkout").await;
     assert!(listed.is_empty(), "{listed:?}");
     assert!(world.workflow.started().is_empty());
 }

@@ -305,15 +305,7 @@ async fn without_a_stop_a_failure_rolls_back_only_when_the_group_says_so() {
         world.store.active_deployment("shop", "checkout").await,
         Ok(None)
     );
-    assert_eq!(
-        world
-            .store
-            .list_deployments("shop", "checkout", 10, None)
-            .await
-            .unwrap()
-            .items,
-        [id]
-    );
+    assert_eq!(world.deployments_of("shop", "checkout").await, [id]);
     assert_eq!(
         world.notifier.events(),
         events(&[

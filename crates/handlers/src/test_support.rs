@@ -388,6 +388,15 @@ impl World {
             .unwrap_or_else(|| panic!("deployment {id} is not stored"))
     }
 
+    /// The group's deployments, newest first (one page of ten).
+    pub async fn deployments_of(&self, application: &str, group: &str) -> Vec<DeploymentId> {
+        self.store
+            .list_deployments(application, group, 10, None)
+            .await
+            .unwrap()
+            .items
+    }
+
     pub async fn history_keys(&self, id: &DeploymentId) -> Vec<String> {
         let history = self.store.history(id).await.unwrap();
         history.into_iter().map(|record| record.key).collect()

@@ -16,6 +16,6 @@ pub use definition::StateMachine;
 pub use error::{ExecError, LoadError, StatesError, TaskTokenError};
 pub use functions::{FunctionError, FunctionRegistry, LambdaFunction, TaskResource};
 pub use runtime::{
-    EventDetails, ExecutionDescription, ExecutionOutcome, ExecutionStatus, Executor,
+    EndListener, EventDetails, ExecutionDescription, ExecutionOutcome, ExecutionStatus, Executor,
     ExecutorSettings, HistoryEvent, HistoryEventType,
 };

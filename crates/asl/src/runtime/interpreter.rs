@@ -83,8 +83,7 @@ impl Interpreter {
                 ),
             ),
         };
-        self.execution
-            .finish(self.world.clock.now(), lane.last_event, outcome);
+        self.world.finish(&self.execution, lane.last_event, outcome);
     }
 
     /// Ends an execution whose task panicked, so that nobody waits for it forever.
@@ -92,8 +91,8 @@ impl Interpreter {
         let failure =
             StatesError::runtime("the local executor panicked while running this execution");
         let last_event = self.execution.history().len() as u64;
-        self.execution.finish(
-            self.world.clock.now(),
+        self.world.finish(
+            &self.execution,
             last_event,
             ExecutionOutcome::ended(ExecutionStatus::Failed, failure),
         );

@@ -63,7 +63,12 @@ pub(crate) struct World {
     pub tokens: Arc<TaskTokens>,
     pub jitter: Mutex<StdRng>,
     executions: Mutex<HashMap<String, Arc<Execution>>>,
+    end_listeners: Mutex<Vec<EndListener>>,
 }
+
+/// Told of every execution that ends, as EventBridge's "Step Functions Execution Status
+/// Change" events tell a rule's targets in AWS.
+pub type EndListener = Arc<dyn Fn(ExecutionDescription) + Send + Sync>;
 
 impl Executor {
     pub fn new(clock: Arc<dyn Clock>, functions: FunctionRegistry) -> Self {
@@ -84,6 +89,7 @@ impl Executor {
                 tokens: Arc::default(),
                 jitter,
                 executions: Mutex::default(),
+                end_listeners: Mutex::default(),
             }),
         }
     }
@@ -95,6 +101,17 @@ impl Executor {
     /// The registry tasks are dispatched to; functions may still be added to it.
     pub fn functions(&self) -> &FunctionRegistry {
         &self.world.functions
+    }
+
+    /// Calls `listener` with the description of every execution that ends from now on, right
+    /// as it ends (before anyone waiting for it wakes), whatever ended it: its last state, a
+    /// failure, a timeout or StopExecution.
+    pub fn on_execution_end(&self, listener: EndListener) {
+        self.world
+            .end_listeners
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(listener);
     }
 
     /// The ARN a machine gets from this executor.
@@ -202,7 +219,7 @@ impl Executor {
         let execution = self.execution(execution_arn)?;
         let failure = StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
         let outcome = ExecutionOutcome::ended(ExecutionStatus::Aborted, failure);
-        if execution.finish(self.world.clock.now(), 0, outcome) {
+        if self.world.finish(&execution, 0, outcome) {
             self.world.tokens.close_execution(execution_arn);
         }
         Ok(())
@@ -262,6 +279,28 @@ impl std::fmt::Debug for Executor {
 }
 
 impl World {
+    /// Ends `execution` (unless it already ended) and tells the end listeners; returns
+    /// whether this call ended it.
+    pub(crate) fn finish(
+        &self,
+        execution: &Execution,
+        previous: u64,
+        outcome: ExecutionOutcome,
+    ) -> bool {
+        if !execution.finish(self.clock.now(), previous, outcome) {
+            return false;
+        }
+        let listeners = self
+            .end_listeners
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        for listener in listeners {
+            listener(execution.describe());
+        }
+        true
+    }
+
     fn executions(&self) -> MutexGuard<'_, HashMap<String, Arc<Execution>>> {
         self.executions
             .lock()

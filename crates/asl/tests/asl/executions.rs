@@ -332,3 +332,55 @@ fn starting_outside_a_runtime_is_refused() {
         Err(ExecError::NoRuntime)
     );
 }
+
+#[tokio::test]
+async fn end_listeners_hear_of_every_ending_once_as_eventbridge_would() {
+    let world = world();
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorder = Arc::clone(&heard);
+    world
+        .executor
+        .on_execution_end(Arc::new(move |description| {
+            recorder
+                .lock()
+                .unwrap()
+                .push((description.name, description.status, description.error))
+        }));
+    let fails = single_state(json!({"Type": "Fail", "Error": "Broken", "Cause": "on purpose"}));
+    let waits = single_state(json!({"Type": "Wait", "Seconds": 600, "End": true}));
+    let succeeds = single_state(json!({"Type": "Pass", "End": true}));
+    let failed = world.start(&fails, json!({}));
+    let stopped = world.start(&waits, json!({}));
+    let succeeded = world.start(&succeeds, json!({}));
+    world
+        .executor
+        .stop_execution(&stopped, Some("MANUAL_STOP"), None)
+        .unwrap();
+    world.executor.stop_execution(&stopped, None, None).unwrap();
+    for arn in [&failed, &succeeded] {
+        world.executor.wait_for_completion(arn).await.unwrap();
+    }
+    world.clock.settle().await;
+
+    let name = |arn: &str| arn.rsplit(':').next().unwrap().to_owned();
+    let mut heard = heard.lock().unwrap().clone();
+    heard.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut expected = vec![
+        (
+            name(&failed),
+            ExecutionStatus::Failed,
+            Some("Broken".to_owned()),
+        ),
+        (
+            name(&stopped),
+            ExecutionStatus::Aborted,
+            Some("MANUAL_STOP".to_owned()),
+        ),
+        (name(&succeeded), ExecutionStatus::Succeeded, None),
+    ];
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        heard, expected,
+        "one event per ending, none for a second stop"
+    );
+}

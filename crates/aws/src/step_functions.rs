@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use aws_sdk_sfn::error::{DisplayErrorContext, SdkError};
 use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
 use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
+use aws_sdk_sfn::types::ExecutionStatus;
 use gradual_core::ports::{Workflow, WorkflowError};
 use std::fmt::Debug;
 use thiserror::Error;
@@ -119,6 +120,30 @@ impl Workflow for StepFunctionsWorkflow {
             Err(error) => Err(WorkflowError::Backend(format!(
                 "could not start execution {name} of {}: {}",
                 self.state_machine_arn,
+                DisplayErrorContext(&error)
+            ))),
+        }
+    }
+
+    async fn is_running(&self, name: &str) -> Result<bool, WorkflowError> {
+        let execution_arn = self.execution_arn(name);
+        let described = self
+            .client
+            .describe_execution()
+            .execution_arn(&execution_arn)
+            .send()
+            .await;
+        match described {
+            Ok(execution) => Ok(*execution.status() == ExecutionStatus::Running),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|error| error.is_execution_does_not_exist()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(WorkflowError::Backend(format!(
+                "could not describe execution {execution_arn}: {}",
                 DisplayErrorContext(&error)
             ))),
         }

@@ -9,6 +9,7 @@ use crate::create_deployment::{CreateDeployment, DeploymentEntry};
 use crate::get_deployment::GetDeployment;
 use crate::handler::{handle_json, Handler};
 use crate::hook_callback::HookCallback;
+use crate::reconcile::{Reconcile, Reconciler};
 use crate::record_status::RecordStatus;
 use crate::register::Register;
 use crate::run_hook::RunHook;
@@ -33,6 +34,7 @@ pub enum Function {
     CreateDeployment,
     GetDeployment,
     HookCallback,
+    Reconcile,
     RecordStatus,
     Register,
     RunHook,
@@ -104,12 +106,13 @@ impl<H: Handler> JsonHandler for H {
 }
 
 impl Function {
-    pub const ALL: [Function; 11] = [
+    pub const ALL: [Function; 12] = [
         Function::AlarmListener,
         Function::Bake,
         Function::CreateDeployment,
         Function::GetDeployment,
         Function::HookCallback,
+        Function::Reconcile,
         Function::RecordStatus,
         Function::Register,
         Function::RunHook,
@@ -127,6 +130,7 @@ impl Function {
             Function::CreateDeployment => "create-deployment",
             Function::GetDeployment => "get-deployment",
             Function::HookCallback => "hook-callback",
+            Function::Reconcile => "reconcile",
             Function::RecordStatus => "record-status",
             Function::Register => "register",
             Function::RunHook => "run-hook",
@@ -170,11 +174,30 @@ impl Function {
             Function::CreateDeployment => &[Store, Workflow, Alarms, Pipeline],
             Function::GetDeployment => &[Store],
             Function::HookCallback => &[Store, HookExecutions, Workflow],
+            Function::Reconcile => &[
+                Store,
+                Signals,
+                Notifier,
+                Origin,
+                AliasRouters,
+                ListenerRouters,
+                Alarms,
+            ],
             Function::RecordStatus => &[Store, Signals, Notifier, Origin],
             Function::Register => &[Store],
             Function::RunHook => &[Store, Signals, HookExecutions, HookInvoker, Workflow],
             Function::ShiftAliasWeight => &[Store, Signals, AliasRouters, Alarms],
-            Function::StopDeployment => &[Store, Signals, Workflow],
+            // With no running workflow, it ends the deployment itself (see `reconcile`).
+            Function::StopDeployment => &[
+                Store,
+                Signals,
+                Workflow,
+                Notifier,
+                Origin,
+                AliasRouters,
+                ListenerRouters,
+                Alarms,
+            ],
             Function::SwapAlbTargets => &[Store, Signals, ListenerRouters, Alarms],
         }
     }
@@ -187,6 +210,7 @@ impl Function {
             Function::CreateDeployment => Box::new(DeploymentEntry::from_ports(ports)?),
             Function::GetDeployment => Box::new(GetDeployment::from_ports(ports)?),
             Function::HookCallback => Box::new(HookCallback::from_ports(ports)?),
+            Function::Reconcile => Box::new(Reconcile::from_ports(ports)?),
             Function::RecordStatus => Box::new(RecordStatus::from_ports(ports)?),
             Function::Register => Box::new(Register::from_ports(ports)?),
             Function::RunHook => Box::new(RunHook::from_ports(ports)?),
@@ -323,6 +347,25 @@ impl StopDeployment {
             signals: ports.signals()?,
             workflow: ports.workflow()?,
             clock: ports.clock(),
+            reconciler: Reconciler::from_ports(ports)?,
+        })
+    }
+}
+
+impl Reconcile {
+    pub fn from_ports<P: Ports>(ports: &P) -> Result<Self, P::Error> {
+        Ok(Reconcile {
+            reconciler: Reconciler::from_ports(ports)?,
+        })
+    }
+}
+
+impl Reconciler {
+    pub fn from_ports<P: Ports>(ports: &P) -> Result<Self, P::Error> {
+        Ok(Reconciler {
+            record: RecordStatus::from_ports(ports)?,
+            alias_traffic: ShiftTraffic::alias_from_ports(ports)?,
+            listener_traffic: ShiftTraffic::listener_from_ports(ports)?,
         })
     }
 }

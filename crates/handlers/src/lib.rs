@@ -12,6 +12,7 @@ pub mod bake;
 pub mod create_deployment;
 pub mod get_deployment;
 pub mod hook_callback;
+pub mod reconcile;
 pub mod record_status;
 pub mod register;
 pub mod run_hook;

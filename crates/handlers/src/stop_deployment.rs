@@ -1,9 +1,13 @@
 //! `stop-deployment`: stops a running deployment at once, as CodeDeploy's StopDeployment, with
-//! or without rolling traffic back.
+//! or without rolling traffic back. The running workflow carries the stop out (`Pending`); a
+//! deployment whose workflow is not running (it never started, or ended outside its failure
+//! path) is ended here and now, as reconciliation ends it (`Succeeded`).
 
 use crate::error::HandlerError;
 use crate::handler::Handler;
+use crate::reconcile::{Reconciled, Reconciler};
 use crate::support::deployments::load;
+use crate::support::failure::WorkflowFailure;
 use async_trait::async_trait;
 use gradual_core::ports::{Clock, DeploymentSignals, DeploymentStore, StopRequest, Workflow};
 use gradual_core::{AutoRollbackEvent, Creator, DeploymentId, ErrorCode};
@@ -23,7 +27,8 @@ pub struct StopDeploymentInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StopDeploymentOutput {
-    /// `Pending`: the workflow is stopping (CodeDeploy's answer).
+    /// `Pending`: the workflow is stopping (CodeDeploy's answer); `Succeeded`: there was no
+    /// running workflow, and the deployment ended at once.
     pub status: String,
     pub status_message: String,
 }
@@ -33,6 +38,8 @@ pub struct StopDeployment {
     pub signals: Arc<dyn DeploymentSignals>,
     pub workflow: Arc<dyn Workflow>,
     pub clock: Arc<dyn Clock>,
+    /// Ends a deployment that no workflow runs for.
+    pub reconciler: Reconciler,
 }
 
 #[async_trait]
@@ -84,6 +91,14 @@ impl Handler for StopDeployment {
             &request,
         )
         .await?;
+        let running = self
+            .workflow
+            .is_running(deployment.id.as_str())
+            .await
+            .map_err(|error| HandlerError::Transient(error.to_string()))?;
+        if !running {
+            return self.end_now(&deployment.id).await;
+        }
         let status_message = if outcome.first_request {
             request.message
         } else {
@@ -92,6 +107,29 @@ impl Handler for StopDeployment {
         Ok(StopDeploymentOutput {
             status: "Pending".to_owned(),
             status_message,
+        })
+    }
+}
+
+impl StopDeployment {
+    /// Ends a deployment no workflow runs for, as the recorded stop says.
+    async fn end_now(&self, id: &DeploymentId) -> Result<StopDeploymentOutput, HandlerError> {
+        let failure = WorkflowFailure {
+            error: ErrorCode::ManualStop.as_str().to_owned(),
+            cause: Some("stopped on request while no workflow ran for it".to_owned()),
+        };
+        let ended = self.reconciler.finish(id, failure).await?;
+        let traffic = match ended.outcome {
+            Reconciled::RolledBack => ", traffic rolled back",
+            Reconciled::RollbackFailed => ", but traffic could not be rolled back",
+            Reconciled::Ended | Reconciled::AlreadyEnded => "",
+        };
+        Ok(StopDeploymentOutput {
+            status: "Succeeded".to_owned(),
+            status_message: format!(
+                "no workflow was running for {id}: it ended {}{traffic}",
+                ended.status
+            ),
         })
     }
 }

@@ -7,6 +7,7 @@ use crate::create_deployment::CreateDeployment;
 use crate::error::HandlerError;
 use crate::handler::{handle_json, Handler};
 use crate::hook_callback::HookCallback;
+use crate::reconcile::Reconciler;
 use crate::record_status::RecordStatus;
 use crate::run_hook::RunHook;
 use crate::shift_traffic::{RouterFactory, ShiftTraffic};
@@ -55,6 +56,14 @@ impl RecordingNotifier {
         self.0.lock().unwrap().clone()
     }
 
+    /// The event of each notification, in order.
+    pub fn event_names(&self) -> Vec<String> {
+        self.published()
+            .into_iter()
+            .map(|notification| notification.event_name)
+            .collect()
+    }
+
     /// The event and the message's status of each notification, in order.
     pub fn events(&self) -> Vec<(String, String)> {
         self.published()
@@ -96,6 +105,8 @@ pub struct RecordingWorkflow {
     failing_starts: Mutex<usize>,
     /// How many of the next task answers (success or failure) fail likewise.
     failing_answers: Mutex<usize>,
+    /// The executions that ended (the others started run).
+    ended: Mutex<Vec<String>>,
 }
 
 impl RecordingWorkflow {
@@ -132,6 +143,11 @@ impl RecordingWorkflow {
         *self.failing_starts.lock().unwrap() = count;
     }
 
+    /// Ends the execution named `name`, as a stop in the console would.
+    pub fn end(&self, name: &str) {
+        self.ended.lock().unwrap().push(name.to_owned());
+    }
+
     /// The name and input of every start, in order.
     pub fn started(&self) -> Vec<(String, Value)> {
         self.started.lock().unwrap().clone()
@@ -166,6 +182,11 @@ impl Workflow for RecordingWorkflow {
         Ok(format!(
             "arn:aws:states:us-east-1:123456789012:execution:gradual-deployment:{name}"
         ))
+    }
+
+    async fn is_running(&self, name: &str) -> Result<bool, WorkflowError> {
+        let started = self.started.lock().unwrap().iter().any(|(n, _)| n == name);
+        Ok(started && !self.ended.lock().unwrap().iter().any(|n| n == name))
     }
 
     /// A token resumes its task once, as in Step Functions: a second answer finds it gone.
@@ -333,12 +354,28 @@ impl World {
         }
     }
 
-    pub fn stop_deployment(&self) -> StopDeployment {
+    /// stop-deployment; with no running workflow it moves traffic with `router`.
+    pub fn stop_deployment_with(&self, router: Arc<MemoryRouter>) -> StopDeployment {
         StopDeployment {
             store: self.store.clone(),
             signals: self.store.clone(),
             workflow: self.workflow.clone(),
             clock: self.clock.clone(),
+            reconciler: self.reconciler(router),
+        }
+    }
+
+    /// stop-deployment, for deployments whose workflow runs.
+    pub fn stop_deployment(&self) -> StopDeployment {
+        self.stop_deployment_with(Arc::new(MemoryRouter::new("alias checkout:live", "1", "2")))
+    }
+
+    /// Reconciliation, moving every target with `router`.
+    pub fn reconciler(&self, router: Arc<MemoryRouter>) -> Reconciler {
+        Reconciler {
+            record: self.record_status(),
+            alias_traffic: self.shift_traffic(router.clone()),
+            listener_traffic: self.shift_traffic(router),
         }
     }
 
@@ -376,6 +413,10 @@ impl World {
             .await
             .unwrap();
         let start = serde_json::json!({"deploymentId": deployment.id, "action": "start"});
+        self.workflow
+            .start(deployment.id.as_str(), &start)
+            .await
+            .unwrap();
         run(&self.record_status(), start).await.unwrap();
         deployment.id
     }

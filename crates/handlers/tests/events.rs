@@ -6,6 +6,7 @@ use gradual_handlers::bake::BakeInput;
 use gradual_handlers::create_deployment::EntryRequest;
 use gradual_handlers::get_deployment::GetDeploymentInput;
 use gradual_handlers::hook_callback::HookCallbackInput;
+use gradual_handlers::reconcile::ExecutionEndEvent;
 use gradual_handlers::record_status::{RecordAction, RecordStatusInput};
 use gradual_handlers::register::RegisterInput;
 use gradual_handlers::run_hook::RunHookInput;
@@ -48,6 +49,7 @@ fn check_for(function: Function) -> Check {
         Function::GetDeployment => input_of::<GetDeploymentInput>,
         Function::Register => input_of::<RegisterInput>,
         Function::AlarmListener => input_of::<AlarmStateChangeEvent>,
+        Function::Reconcile => input_of::<ExecutionEndEvent>,
     }
 }
 
@@ -84,6 +86,7 @@ fn required_samples(function: Function) -> Vec<&'static str> {
         Function::Bake | Function::RunHook => vec![],
         Function::HookCallback => vec!["succeeded", "failed"],
         Function::AlarmListener => vec!["alarm"],
+        Function::Reconcile => vec!["aborted", "failed", "timed-out"],
         Function::CreateDeployment => CREATE_DEPLOYMENT_SHAPES.to_vec(),
         Function::StopDeployment => vec!["stop", "stop-and-roll-back"],
         Function::GetDeployment => vec!["one", "list"],

@@ -18,6 +18,9 @@ pub trait Workflow: Send + Sync {
     /// Starts the deployment workflow; `name` is unique per deployment so a repeat is harmless.
     /// Returns the execution's id (ARN).
     async fn start(&self, name: &str, input: &serde_json::Value) -> Result<String, WorkflowError>;
+    /// Whether the execution named `name` is running: false once it ended, or when it was
+    /// never started.
+    async fn is_running(&self, name: &str) -> Result<bool, WorkflowError>;
     async fn send_task_success(
         &self,
         task_token: &str,

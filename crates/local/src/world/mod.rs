@@ -11,6 +11,7 @@ pub mod names;
 mod observe;
 mod pipeline;
 mod ports;
+mod reconciliation;
 mod record;
 mod sample_hooks;
 mod setup;
@@ -23,6 +24,7 @@ pub use hooks::LocalHookInvoker;
 pub use observe::{Forward, Observation, Routing, RoutingReader, TrafficLog};
 pub use pipeline::{JobAnswer, RecordingPipelineReporter};
 pub use ports::LocalPorts;
+pub use reconciliation::{Delivery, Reconciliations};
 pub use record::InvocationLog;
 pub use sample_hooks::{HookBehaviour, SampleHook};
 pub use setup::TriggerTopic;
@@ -54,6 +56,8 @@ pub struct LocalWorld {
     pub workflow: Arc<LocalWorkflow>,
     /// What create-deployment answered to CodePipeline jobs.
     pub pipeline: Arc<RecordingPipelineReporter>,
+    /// The ends of executions sent to reconcile.
+    pub reconciliations: Arc<Reconciliations>,
 }
 
 impl LocalWorld {
@@ -95,8 +99,10 @@ impl LocalWorld {
             machine,
             workflow,
             pipeline: Arc::default(),
+            reconciliations: Arc::default(),
         };
         world.register_functions();
+        world.deliver_execution_ends();
         world
     }
 
@@ -163,10 +169,6 @@ impl LocalWorld {
 
     /// The workflow execution of a deployment (executions are named after deployments).
     pub fn execution_arn(&self, deployment_id: &str) -> String {
-        self.executor
-            .state_machine_arn(&self.machine)
-            .replacen(":stateMachine:", ":execution:", 1)
-            + ":"
-            + deployment_id
+        self.workflow.execution_arn(deployment_id)
     }
 }

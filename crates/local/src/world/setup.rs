@@ -73,9 +73,13 @@ impl LocalWorld {
 
     /// Waits until the deployment's workflow ends.
     pub async fn wait_for(&self, id: &DeploymentId) -> Result<ExecutionOutcome, ExecError> {
-        self.executor
+        let outcome = self
+            .executor
             .wait_for_completion(&self.execution_arn(id.as_str()))
-            .await
+            .await?;
+        // An execution that did not succeed is reconciled as it ends.
+        self.reconciliations.settled().await;
+        Ok(outcome)
     }
 
     /// A deployment as stored; it must exist.

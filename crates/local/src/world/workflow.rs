@@ -1,7 +1,7 @@
 //! The workflow port served by the local executor: what Step Functions does in AWS.
 
 use async_trait::async_trait;
-use gradual_asl::{ExecError, Executor, StateMachine, TaskTokenError};
+use gradual_asl::{ExecError, ExecutionStatus, Executor, StateMachine, TaskTokenError};
 use gradual_core::ports::{Workflow, WorkflowError};
 use std::sync::Arc;
 
@@ -10,12 +10,30 @@ pub struct LocalWorkflow {
     pub machine: Arc<StateMachine>,
 }
 
+impl LocalWorkflow {
+    /// The ARN of the execution named `name` (executions are named after deployments).
+    pub fn execution_arn(&self, name: &str) -> String {
+        self.executor
+            .state_machine_arn(&self.machine)
+            .replacen(":stateMachine:", ":execution:", 1)
+            + ":"
+            + name
+    }
+}
+
 #[async_trait]
 impl Workflow for LocalWorkflow {
     async fn start(&self, name: &str, input: &serde_json::Value) -> Result<String, WorkflowError> {
         self.executor
             .start_execution(Arc::clone(&self.machine), name, input.clone())
             .map_err(|error: ExecError| WorkflowError::Backend(error.to_string()))
+    }
+
+    async fn is_running(&self, name: &str) -> Result<bool, WorkflowError> {
+        Ok(self
+            .executor
+            .describe_execution(&self.execution_arn(name))
+            .is_some_and(|execution| execution.status == ExecutionStatus::Running))
     }
 
     async fn send_task_success(

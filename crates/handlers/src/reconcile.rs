@@ -1,0 +1,235 @@
+//! `reconcile`: ends a deployment whose workflow stopped outside its own failure path — an
+//! operator's StopExecution, a `States.Runtime` error, an execution timeout, a bookkeeping step
+//! that failed beyond its retries — so that traffic still comes home and the group is freed.
+//!
+//! An EventBridge rule sends it Step Functions' "Execution Status Change" events (FAILED,
+//! ABORTED, TIMED_OUT) of the deployment state machine; stop-deployment uses the same
+//! [`Reconciler`] when a deployment has no running workflow at all. It does what the workflow's
+//! failure path would have done, with the same handlers: record the failure (or the stop), roll
+//! traffic back when the group's rules say so, record the rollback, publish the triggers. Every
+//! step is idempotent: an event for a deployment that ended properly (the workflow's own
+//! failure path also ends FAILED) changes nothing, and a replay finishes what a crash left.
+
+use crate::error::HandlerError;
+use crate::handler::Handler;
+use crate::record_status::{RecordAction, RecordStatus, RecordStatusInput};
+use crate::shift_traffic::{ShiftTraffic, TrafficActionName, TrafficInput};
+use crate::support::deployments::load;
+use crate::support::failure::WorkflowFailure;
+use async_trait::async_trait;
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use gradual_core::{ComputePlatform, Deployment, DeploymentId, DeploymentStatus};
+use serde::{Deserialize, Serialize};
+
+/// The `source` of Step Functions' events.
+pub const SOURCE: &str = "aws.states";
+/// The `detail-type` of an execution's status change.
+pub const DETAIL_TYPE: &str = "Step Functions Execution Status Change";
+
+/// The part of the event's `detail` reconciliation reads. Executions are named after their
+/// deployment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionStatusChange {
+    pub execution_arn: String,
+    pub name: String,
+    /// RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED (the rule forwards the last three).
+    pub status: String,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub cause: Option<String>,
+}
+
+/// What the rule delivers.
+pub type ExecutionEndEvent = EventBridgeEvent<ExecutionStatusChange>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconcileOutput {
+    pub deployment_id: DeploymentId,
+    /// What reconciliation did.
+    pub outcome: Reconciled,
+    /// The deployment's status afterwards.
+    pub status: DeploymentStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reconciled {
+    /// The deployment and its rollback had already ended: nothing to do.
+    AlreadyEnded,
+    /// The deployment was ended now; traffic left where the group's rules leave it.
+    Ended,
+    /// The deployment was ended now (or before), and its traffic rolled back.
+    RolledBack,
+    /// The rollback could not restore traffic; the rollback deployment ended Failed with
+    /// an error saying where traffic stands.
+    RollbackFailed,
+}
+
+/// Finishes what a deployment's workflow left unfinished, with the workflow's own handlers.
+pub struct Reconciler {
+    pub record: RecordStatus,
+    /// The traffic function of Lambda deployments (alias routers).
+    pub alias_traffic: ShiftTraffic,
+    /// The traffic function of ECS deployments (listener routers).
+    pub listener_traffic: ShiftTraffic,
+}
+
+impl Reconciler {
+    /// Ends `deployment_id` as its workflow's failure path would, `failure` being what ended
+    /// the workflow; a recorded stop request wins over it, as in the workflow.
+    pub async fn finish(
+        &self,
+        deployment_id: &DeploymentId,
+        failure: WorkflowFailure,
+    ) -> Result<ReconcileOutput, HandlerError> {
+        let deployment = load(self.record.store.as_ref(), deployment_id).await?;
+        let mut outcome = Reconciled::AlreadyEnded;
+        let roll_back = if deployment.status.is_terminal() {
+            self.rollback_unfinished(&deployment).await?
+        } else {
+            tracing::warn!(
+                deployment_id = %deployment.id,
+                status = %deployment.status,
+                error = %failure.error,
+                "the workflow ended outside its failure path; ending the deployment"
+            );
+            outcome = Reconciled::Ended;
+            let input = RecordStatusInput {
+                deployment_id: deployment.id.clone(),
+                action: RecordAction::Fail,
+                failure: Some(failure),
+                rollback_failure: None,
+            };
+            self.record.handle(input).await?.rollback
+        };
+        if roll_back {
+            outcome = self.roll_back(&deployment).await?;
+        }
+        let status = load(self.record.store.as_ref(), deployment_id)
+            .await?
+            .status;
+        Ok(ReconcileOutput {
+            deployment_id: deployment_id.clone(),
+            outcome,
+            status,
+        })
+    }
+
+    /// Whether an ended deployment has a rollback that has not ended (its workflow died
+    /// while rolling back).
+    async fn rollback_unfinished(&self, deployment: &Deployment) -> Result<bool, HandlerError> {
+        let Some(rollback_id) = &deployment.rollback_info.rollback_deployment_id else {
+            return Ok(false);
+        };
+        let rollback = load(self.record.store.as_ref(), rollback_id).await?;
+        Ok(!rollback.status.is_terminal())
+    }
+
+    /// The workflow's RollBack, then RecordRollback or RecordRollbackFailure. A transient
+    /// failure is returned, so that the invocation is retried.
+    async fn roll_back(&self, deployment: &Deployment) -> Result<Reconciled, HandlerError> {
+        let traffic = match deployment.compute_platform {
+            ComputePlatform::Lambda => &self.alias_traffic,
+            ComputePlatform::Ecs => &self.listener_traffic,
+        };
+        let rollback = TrafficInput {
+            deployment_id: deployment.id.clone(),
+            action: TrafficActionName::Rollback,
+            percent: None,
+            step: None,
+            targets: None,
+        };
+        let (action, rollback_failure, outcome) = match traffic.handle(rollback).await {
+            Ok(_) => (RecordAction::RolledBack, None, Reconciled::RolledBack),
+            Err(error @ HandlerError::Transient(_)) => return Err(error),
+            Err(error) => (
+                RecordAction::RollbackFailed,
+                Some(WorkflowFailure {
+                    error: error.error_type().to_owned(),
+                    cause: Some(error.to_string()),
+                }),
+                Reconciled::RollbackFailed,
+            ),
+        };
+        let input = RecordStatusInput {
+            deployment_id: deployment.id.clone(),
+            action,
+            failure: None,
+            rollback_failure,
+        };
+        self.record.handle(input).await?;
+        Ok(outcome)
+    }
+}
+
+/// The handler of the EventBridge rule.
+pub struct Reconcile {
+    pub reconciler: Reconciler,
+}
+
+#[async_trait]
+impl Handler for Reconcile {
+    type Input = ExecutionEndEvent;
+    type Output = ReconcileOutput;
+
+    async fn handle(&self, event: ExecutionEndEvent) -> Result<ReconcileOutput, HandlerError> {
+        if event.source != SOURCE || event.detail_type != DETAIL_TYPE {
+            return Err(HandlerError::InvalidInput(format!(
+                "source/detail-type: an event from {:?} of type {:?} is not a Step Functions \
+                 execution status change ({SOURCE:?}, {DETAIL_TYPE:?})",
+                event.source, event.detail_type
+            )));
+        }
+        let change = event.detail;
+        let deployment_id: DeploymentId = change.name.parse().map_err(|_| {
+            HandlerError::InvalidInput(format!(
+                "detail.name: execution {:?} is not named after a deployment",
+                change.name
+            ))
+        })?;
+        let failure = workflow_failure(&change)?;
+        self.reconciler.finish(&deployment_id, failure).await
+    }
+}
+
+/// What ended the execution, as the failure the workflow's Catch would have handed over.
+fn workflow_failure(change: &ExecutionStatusChange) -> Result<WorkflowFailure, HandlerError> {
+    let reported = match (change.error.as_deref(), change.cause.as_deref()) {
+        (Some(error), Some(cause)) if !error.is_empty() && !cause.is_empty() => {
+            format!(" ({error}: {cause})")
+        }
+        (Some(error), _) if !error.is_empty() => format!(" ({error})"),
+        _ => String::new(),
+    };
+    let (error, cause) = match change.status.as_str() {
+        "ABORTED" => (
+            "MANUAL_STOP",
+            format!("its workflow execution was stopped outside gradual{reported}"),
+        ),
+        "TIMED_OUT" => (
+            "States.Timeout",
+            format!("its workflow execution timed out{reported}"),
+        ),
+        "FAILED" => (
+            "INTERNAL_ERROR",
+            format!("its workflow execution failed outside its failure path{reported}"),
+        ),
+        other => {
+            return Err(HandlerError::InvalidInput(format!(
+                "detail.status: {other:?} is not an ending to reconcile \
+                 (FAILED, ABORTED or TIMED_OUT)"
+            )))
+        }
+    };
+    Ok(WorkflowFailure {
+        error: error.to_owned(),
+        cause: Some(cause),
+    })
+}
+
+#[cfg(test)]
+#[path = "reconcile_tests.rs"]
+mod tests;

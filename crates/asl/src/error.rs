@@ -60,9 +60,16 @@ pub mod names {
     pub const TIMEOUT: &str = "States.Timeout";
     pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
     pub const TASK_FAILED: &str = "States.TaskFailed";
+    /// Handled by no Retry or Catch, whatever it names.
     pub const RUNTIME: &str = "States.Runtime";
+    /// A payload over [`crate::limits::MAX_PAYLOAD_BYTES`]: handled only by a Retry or Catch
+    /// that names it, never by States.ALL or States.TaskFailed.
+    pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
     pub const PERMISSIONS: &str = "States.Permissions";
     pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
+    /// A name the specification gives to a `.$` path that selects nothing, and that a Retry or
+    /// Catch may list. Step Functions reports that failure as States.Runtime, and so does the
+    /// local executor: it never raises this name itself.
     pub const PARAMETER_PATH_FAILURE: &str = "States.ParameterPathFailure";
     pub const BRANCH_FAILED: &str = "States.BranchFailed";
     pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
@@ -88,11 +95,14 @@ impl StatesError {
     }
 
     /// Whether a retrier or catcher naming `name` applies to this error. States.Runtime
-    /// errors are never retried nor caught, not even by States.ALL; States.TaskFailed
-    /// stands for any error except States.Timeout.
+    /// errors are never retried nor caught, not even by States.ALL; States.DataLimitExceeded
+    /// is terminal for the wildcards and is handled only where it is named; States.TaskFailed
+    /// stands for any other error except States.Timeout.
     pub fn is_matched_by(&self, name: &str) -> bool {
-        if self.error == names::RUNTIME {
-            return false;
+        match self.error.as_str() {
+            names::RUNTIME => return false,
+            names::DATA_LIMIT_EXCEEDED => return name == names::DATA_LIMIT_EXCEEDED,
+            _ => {}
         }
         match name {
             names::ALL => true,
@@ -112,6 +122,10 @@ pub enum ExecError {
     ExecutionDoesNotExist { arn: String },
     #[error("InvalidName: execution name \"{name}\" {problem}")]
     InvalidName { name: String, problem: &'static str },
+    /// StartExecution's `input` is limited to 262,144 bytes of UTF-8; AWS refuses a longer one
+    /// with a ValidationException before any execution exists.
+    #[error("ValidationException: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {limit} (the input is {bytes} bytes of UTF-8)")]
+    InputTooLarge { bytes: usize, limit: usize },
     #[error(
         "executions run as tokio tasks: start_execution must be called inside a tokio runtime"
     )]

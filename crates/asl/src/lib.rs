@@ -6,6 +6,7 @@ pub mod definition;
 pub mod error;
 pub mod functions;
 pub mod intrinsic;
+pub mod limits;
 pub mod path;
 pub mod runtime;
 pub mod template;
@@ -15,6 +16,7 @@ pub use clock::{ActivityGuard, BoxFuture, Clock, ScaledClock, SystemClock, Virtu
 pub use definition::StateMachine;
 pub use error::{ExecError, LoadError, StatesError, TaskTokenError};
 pub use functions::{FunctionError, FunctionRegistry, LambdaFunction, TaskResource};
+pub use limits::MAX_PAYLOAD_BYTES;
 pub use runtime::{
     EndListener, EventDetails, ExecutionDescription, ExecutionOutcome, ExecutionStatus, Executor,
     ExecutorSettings, HistoryEvent, HistoryEventType,

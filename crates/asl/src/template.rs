@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::error::{LoadError, StatesError};
 use super::intrinsic::{self, Call, ParseError};
-use super::path::Path;
+use super::path::{Path, Root};
 
 /// A path or an intrinsic call, as found in a `.$` field.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,17 +42,25 @@ impl Dynamic {
             })
     }
 
-    /// What the value yields; a path that selects nothing is reported as `path_failure`.
+    /// What the value of the definition's field `field` yields. A path that selects nothing
+    /// is a States.Runtime error, as Step Functions reports it: retried and caught by nothing.
     pub fn evaluate(
         &self,
         input: &Value,
         context: &Value,
-        path_failure: &str,
+        field: &str,
     ) -> Result<Value, StatesError> {
         match self {
-            Dynamic::Path(path) => path
-                .read(input, context)
-                .map_err(|miss| StatesError::new(path_failure, miss.to_string())),
+            Dynamic::Path(path) => path.read(input, context).map_err(|miss| {
+                let searched = match path.root() {
+                    Root::Context => context,
+                    Root::Input => input,
+                };
+                StatesError::runtime(format!(
+                    "The JSONPath '{}' specified for the field '{field}' could not be found in the input '{searched}'",
+                    miss.path
+                ))
+            }),
             Dynamic::Call(call) => call.evaluate(input, context),
         }
     }
@@ -134,26 +142,32 @@ impl Template {
         }
     }
 
-    /// Builds the payload from the effective input and the context object.
-    pub fn render(
+    /// Builds the payload from the effective input and the context object. A `.$` path that
+    /// selects nothing is a States.Runtime error (see [`Dynamic::evaluate`]).
+    pub fn render(&self, input: &Value, context: &Value) -> Result<Value, StatesError> {
+        self.render_field(input, context, "")
+    }
+
+    /// Renders the template found under the (renamed) field `name`.
+    fn render_field(
         &self,
         input: &Value,
         context: &Value,
-        path_failure: &str,
+        name: &str,
     ) -> Result<Value, StatesError> {
         Ok(match self {
             Template::Literal(value) => value.clone(),
-            Template::Dynamic(dynamic) => dynamic.evaluate(input, context, path_failure)?,
+            Template::Dynamic(dynamic) => dynamic.evaluate(input, context, &format!("{name}.$"))?,
             Template::Array(items) => Value::Array(
                 items
                     .iter()
-                    .map(|item| item.render(input, context, path_failure))
+                    .map(|item| item.render_field(input, context, name))
                     .collect::<Result<_, _>>()?,
             ),
             Template::Object(entries) => {
                 let mut fields = Map::with_capacity(entries.len());
                 for (name, entry) in entries {
-                    fields.insert(name.clone(), entry.render(input, context, path_failure)?);
+                    fields.insert(name.clone(), entry.render_field(input, context, name)?);
                 }
                 Value::Object(fields)
             }
@@ -198,11 +212,9 @@ mod tests {
     use crate::error::names;
 
     fn render(template: Value, input: Value) -> Result<Value, StatesError> {
-        Template::compile(&template, "Parameters").unwrap().render(
-            &input,
-            &json!({"Execution": {"Name": "run-1"}}),
-            names::PARAMETER_PATH_FAILURE,
-        )
+        Template::compile(&template, "Parameters")
+            .unwrap()
+            .render(&input, &json!({"Execution": {"Name": "run-1"}}))
     }
 
     #[test]
@@ -234,9 +246,21 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_path_is_a_parameter_path_failure() {
-        let failure = render(json!({"v.$": "$.missing"}), json!({})).unwrap_err();
-        assert_eq!(failure.error, names::PARAMETER_PATH_FAILURE);
+    fn a_missing_path_is_a_runtime_error_naming_the_path_the_field_and_the_input() {
+        let failure = render(json!({"outer": {"v.$": "$.missing"}}), json!({"a": 1})).unwrap_err();
+        assert_eq!(failure.error, names::RUNTIME);
+        assert_eq!(
+            failure.cause,
+            r#"The JSONPath '$.missing' specified for the field 'v.$' could not be found in the input '{"a":1}'"#
+        );
+        let failure = render(json!({"v.$": "$$.Nope"}), json!({})).unwrap_err();
+        assert!(
+            failure
+                .cause
+                .contains(r#"'{"Execution":{"Name":"run-1"}}'"#),
+            "{}",
+            failure.cause
+        );
     }
 
     #[test]

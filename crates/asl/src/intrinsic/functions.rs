@@ -1,11 +1,12 @@
 //! What each intrinsic function computes. A bad argument at run time is a
-//! States.IntrinsicFailure.
+//! States.IntrinsicFailure; an argument path that selects nothing is States.Runtime.
 
 use rand::Rng;
 use serde_json::{Map, Value};
 
 use super::{Arg, Call, Intrinsic, Literal};
 use crate::error::{names, StatesError};
+use crate::path::Root;
 
 pub fn evaluate(call: &Call, input: &Value, context: &Value) -> Result<Value, StatesError> {
     let args = call
@@ -72,9 +73,18 @@ fn argument(arg: &Arg, input: &Value, context: &Value) -> Result<Value, StatesEr
         Arg::Number(number) => Value::Number(number.clone()),
         Arg::Boolean(flag) => Value::Bool(*flag),
         Arg::Null => Value::Null,
-        Arg::Path(path) => path
-            .read(input, context)
-            .map_err(|miss| StatesError::new(names::INTRINSIC_FAILURE, miss.to_string()))?,
+        // Step Functions reports an argument path that selects nothing as States.Runtime,
+        // which no Retry or Catch handles, not as States.IntrinsicFailure.
+        Arg::Path(path) => path.read(input, context).map_err(|miss| {
+            let searched = match path.root() {
+                Root::Context => context,
+                Root::Input => input,
+            };
+            StatesError::runtime(format!(
+                "The JsonPath argument for the field '{}' could not be found in the input '{searched}'",
+                miss.path
+            ))
+        })?,
         Arg::Call(call) => evaluate(call, input, context)?,
     })
 }

@@ -13,7 +13,8 @@ use super::io;
 use super::lane::Lane;
 use crate::clock::BoxFuture;
 use crate::definition::{Branch, MapSpec, ResultHandling, State};
-use crate::error::{names, StatesError};
+use crate::error::StatesError;
+use crate::limits;
 use crate::template::Template;
 
 /// One branch or iteration to run.
@@ -48,6 +49,9 @@ impl Interpreter {
         let context = self.context(&attempt);
         let effective = io::input_path(&state.input_path, raw, &context)?;
         let input = io::parameters(parameters, effective, &context)?;
+        if parameters.is_some() {
+            limits::check_input(&state.name, &input)?;
+        }
         self.record(
             lane,
             HistoryEventType::ParallelStateStarted,
@@ -106,7 +110,9 @@ impl Interpreter {
                         map_item: Some((index, item)),
                         ..attempt
                     });
-                    selector.render(&effective, &item_context, names::PARAMETER_PATH_FAILURE)?
+                    let input = selector.render(&effective, &item_context)?;
+                    limits::check_input(&state.name, &input)?;
+                    input
                 }
                 None => item.clone(),
             };
@@ -135,7 +141,9 @@ impl Interpreter {
         outputs: Vec<Value>,
         context: &Value,
     ) -> Result<Value, StatesError> {
-        let placed = io::place_result(results, raw.clone(), Value::Array(outputs), context)?;
+        let gathered = Value::Array(outputs);
+        limits::check_result(&state.name, &gathered)?;
+        let placed = io::place_result(results, raw.clone(), gathered, context)?;
         io::output_path(&state.output_path, placed, context)
     }
 

@@ -16,6 +16,7 @@ use super::World;
 use crate::clock::BoxFuture;
 use crate::definition::{Branch, FailText, Jitter, Retrier, State, StateKind, Transition, WaitFor};
 use crate::error::{names, StatesError};
+use crate::limits;
 use crate::timestamp;
 
 #[derive(Clone)]
@@ -133,6 +134,7 @@ impl Interpreter {
                         let error_output = json!({"Error": failure.error, "Cause": failure.cause});
                         let output =
                             io::result_path(&catcher.result_path, raw_input, error_output)?;
+                        limits::check_output(&state.name, &output)?;
                         (output, Some(catcher.next.as_str()))
                     }
                 };
@@ -184,8 +186,8 @@ impl Interpreter {
         let context = self.context(&attempt);
         if let StateKind::Fail { error, cause } = &state.kind {
             return Err(StatesError::new(
-                fail_text(error.as_ref(), &raw, &context)?,
-                fail_text(cause.as_ref(), &raw, &context)?,
+                fail_text(error.as_ref(), &raw, &context, "ErrorPath")?,
+                fail_text(cause.as_ref(), &raw, &context, "CausePath")?,
             ));
         }
         let effective = io::input_path(&state.input_path, &raw, &context)?;
@@ -195,9 +197,14 @@ impl Interpreter {
                 result,
                 result_path,
             } => {
-                let result = match result {
-                    Some(result) => result.clone(),
-                    None => io::parameters(parameters.as_ref(), effective, &context)?,
+                let result = match (result, parameters) {
+                    (Some(result), _) => result.clone(),
+                    (None, None) => effective,
+                    (None, Some(parameters)) => {
+                        let input = io::parameters(Some(parameters), effective, &context)?;
+                        limits::check_input(&state.name, &input)?;
+                        input
+                    }
                 };
                 (io::result_path(result_path, raw, result)?, next)
             }
@@ -222,7 +229,9 @@ impl Interpreter {
             }
             _ => (effective, None),
         };
-        Ok((io::output_path(&state.output_path, value, &context)?, next))
+        let output = io::output_path(&state.output_path, value, &context)?;
+        limits::check_output(&state.name, &output)?;
+        Ok((output, next))
     }
 
     fn wait_until(
@@ -300,6 +309,10 @@ impl Interpreter {
                 StateKind::Map(map) => self.run_map(state, map, &raw, attempt, lane).await,
                 other => unreachable!("{} states are not retried", other.type_name()),
             };
+            // An output over the payload quota is this attempt's failure, for the retriers
+            // and catchers that name States.DataLimitExceeded.
+            let result = result
+                .and_then(|output| limits::check_output(&state.name, &output).map(|()| output));
             let failure = match result {
                 Ok(output) => return Ok(output),
                 Err(failure) => failure,
@@ -341,17 +354,16 @@ fn fail_text(
     text: Option<&FailText>,
     input: &Value,
     context: &Value,
+    field: &str,
 ) -> Result<String, StatesError> {
     match text {
         None => Ok(String::new()),
         Some(FailText::Fixed(text)) => Ok(text.clone()),
-        Some(FailText::Dynamic(dynamic)) => {
-            match dynamic.evaluate(input, context, names::RUNTIME)? {
-                Value::String(text) => Ok(text),
-                other => Err(StatesError::runtime(format!(
-                    "the Fail state's ErrorPath or CausePath must yield a string, not {other}"
-                ))),
-            }
-        }
+        Some(FailText::Dynamic(dynamic)) => match dynamic.evaluate(input, context, field)? {
+            Value::String(text) => Ok(text),
+            other => Err(StatesError::runtime(format!(
+                "the Fail state's ErrorPath or CausePath must yield a string, not {other}"
+            ))),
+        },
     }
 }

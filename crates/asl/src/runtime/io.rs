@@ -35,19 +35,21 @@ fn select(
 }
 
 /// Parameters (or ItemSelector): the payload built from the effective input, or the
-/// effective input itself when there is no template.
+/// effective input itself when there is no template. A `.$` path that selects nothing is a
+/// States.Runtime error, as in Step Functions.
 pub fn parameters(
     template: Option<&Template>,
     effective: Value,
     context: &Value,
 ) -> Result<Value, StatesError> {
     match template {
-        Some(template) => template.render(&effective, context, names::PARAMETER_PATH_FAILURE),
+        Some(template) => template.render(&effective, context),
         None => Ok(effective),
     }
 }
 
-/// ResultSelector then ResultPath: shapes `result` and places it into the raw input.
+/// ResultSelector then ResultPath: shapes `result` and places it into the raw input. A `.$`
+/// path of ResultSelector that selects nothing is a States.Runtime error.
 pub fn place_result(
     handling: &ResultHandling,
     raw: Value,
@@ -55,14 +57,15 @@ pub fn place_result(
     context: &Value,
 ) -> Result<Value, StatesError> {
     let result = match &handling.selector {
-        Some(selector) => selector.render(&result, context, names::PARAMETER_PATH_FAILURE)?,
+        Some(selector) => selector.render(&result, context)?,
         None => result,
     };
     result_path(&handling.path, raw, result)
 }
 
 /// ResultPath: the result alone (`$`), the input with the result placed into it, or the
-/// input unchanged (null).
+/// input unchanged (null). A ResultPath that cannot be applied is States.ResultPathMatchFailure,
+/// which Retry and Catch handle like any other error.
 pub fn result_path(path: &ResultPath, raw: Value, result: Value) -> Result<Value, StatesError> {
     match path {
         ResultPath::Discard => Ok(raw),

@@ -25,6 +25,7 @@ use crate::clock::Clock;
 use crate::definition::StateMachine;
 use crate::error::{ExecError, StatesError, TaskTokenError};
 use crate::functions::FunctionRegistry;
+use crate::limits::{self, MAX_PAYLOAD_BYTES};
 
 pub use execution::{ExecutionDescription, ExecutionOutcome, ExecutionStatus};
 pub use history::{EventDetails, HistoryEvent, HistoryEventType};
@@ -127,7 +128,7 @@ impl Executor {
 
     /// Starts an execution and returns its ARN. As StartExecution does, a second start
     /// with the same name and input while the first still runs returns the same ARN;
-    /// anything else under a used name is refused.
+    /// anything else under a used name is refused, and so is an input over 256 KiB.
     pub fn start_execution(
         &self,
         machine: Arc<StateMachine>,
@@ -135,6 +136,13 @@ impl Executor {
         input: Value,
     ) -> Result<String, ExecError> {
         check_execution_name(name)?;
+        let bytes = limits::payload_bytes(&input);
+        if bytes > MAX_PAYLOAD_BYTES {
+            return Err(ExecError::InputTooLarge {
+                bytes,
+                limit: MAX_PAYLOAD_BYTES,
+            });
+        }
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| ExecError::NoRuntime)?;
         let ExecutorSettings {
             region, account_id, ..

@@ -15,6 +15,7 @@ use crate::clock::BoxFuture;
 use crate::definition::{Resource, Seconds, State, TaskSpec};
 use crate::error::{names, StatesError};
 use crate::functions::{function_name_of, LambdaFunction};
+use crate::limits;
 use std::sync::Arc;
 
 /// Step Functions' TimeoutSeconds when none is given.
@@ -113,6 +114,7 @@ impl Interpreter {
             None => plain_context,
         };
         let parameters = io::parameters(task.parameters.as_ref(), effective, &context)?;
+        limits::check_input(&state.name, &parameters)?;
         let events = TaskEvents::of(&task.resource);
         let mut scheduled = events.details();
         match task.resource {
@@ -139,6 +141,9 @@ impl Interpreter {
                 .wait_for_report(token, deadline, limits.heartbeat, lane)
                 .await;
         }
+        // The connector's output is held to the payload quota before anything uses it.
+        let outcome =
+            outcome.and_then(|result| limits::check_result(&state.name, &result).map(|()| result));
         match outcome {
             Ok(result) => {
                 self.record(

@@ -1,14 +1,15 @@
-//! Retry (with its timing checked against the virtual clock) and Catch, and the Fail state.
+//! Retry (with its timing checked against the virtual clock) and Catch, the Fail state, and the
+//! payload quota's States.DataLimitExceeded.
 
 use crate::support as asl_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use asl_support::{error_of, world, World};
+use asl_support::{error_of, single_state, world, World};
 use gradual_asl::{
-    Clock, Executor, ExecutorSettings, FunctionError, FunctionRegistry, HistoryEventType,
-    VirtualClock,
+    Clock, ExecutionStatus, Executor, ExecutorSettings, FunctionError, FunctionRegistry,
+    HistoryEventType, VirtualClock,
 };
 use serde_json::{json, Value};
 
@@ -312,4 +313,214 @@ async fn retry_waits_use_the_clock_and_not_wall_time() {
     let before = world.clock.now();
     world.output(&definition, json!({})).await;
     assert_eq!((world.clock.now() - before).whole_hours(), 3);
+}
+
+// Payload size: "256 KiB of data as a UTF-8 encoded string. This quota affects tasks (activity,
+// Lambda function, or integrated service), state or execution output, and input data when
+// scheduling a task, entering a state, or starting an execution" (AWS Step Functions Developer
+// Guide, "Step Functions service quotas"); past it, States.DataLimitExceeded, "a terminal error
+// which cannot be caught by the States.ALL error type" ("Handling errors in Step Functions
+// workflows").
+
+/// 256 KiB, stated here independently of the crate's constant.
+const LIMIT: usize = 262_144;
+
+/// A JSON string whose serialized form takes exactly `bytes` bytes (quotes included).
+fn json_string_of(bytes: usize) -> Value {
+    Value::String("x".repeat(bytes - 2))
+}
+
+const BIG: &str = "arn:aws:lambda:us-east-1:123456789012:function:Big";
+
+/// Registers `Big`, which returns a string of `bytes` bytes; returns the call counter.
+fn register_big(functions: &FunctionRegistry, bytes: usize) -> Arc<AtomicUsize> {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    functions.register_fn("Big", move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async move { Ok(json_string_of(bytes)) }
+    });
+    calls
+}
+
+#[tokio::test]
+async fn an_execution_input_over_256_kib_is_refused_by_start_execution() {
+    let world = world();
+    let definition = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let machine = asl_support::machine(&definition);
+    let refused = world
+        .executor
+        .start_execution(machine.clone(), "too-big", json_string_of(LIMIT + 1))
+        .expect_err("an input of 256 KiB + 1 byte is refused");
+    assert!(refused.to_string().contains("262144"), "{refused}");
+    let refused_arn = world
+        .executor
+        .state_machine_arn(&machine)
+        .replace(":stateMachine:", ":execution:")
+        + ":too-big";
+    assert!(world.executor.describe_execution(&refused_arn).is_none());
+
+    let arn = world
+        .executor
+        .start_execution(machine, "just-fits", json_string_of(LIMIT))
+        .expect("an input of exactly 256 KiB starts");
+    let outcome = world.executor.wait_for_completion(&arn).await.unwrap();
+    assert_eq!(outcome.output, Some(json_string_of(LIMIT)));
+}
+
+#[tokio::test]
+async fn an_oversized_state_output_fails_the_execution_past_a_catch_all() {
+    // Counted in UTF-8 bytes: "é" takes two. 131,071 of them and the quotes make 256 KiB.
+    let at_limit = Value::String("é".repeat((LIMIT - 2) / 2));
+    let over_limit = Value::String("é".repeat((LIMIT - 2) / 2 + 1));
+    let deploy = |result: &Value| {
+        json!({"StartAt": "Deploy", "States": {
+            "Deploy": {"Type": "Parallel",
+                       "Branches": [{"StartAt": "Make", "States": {
+                           "Make": {"Type": "Pass", "Result": result, "End": true}
+                       }}],
+                       "ResultSelector": {"done": true},
+                       "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handled"}],
+                       "End": true},
+            "Handled": {"Type": "Succeed"}
+        }})
+    };
+    let world = world();
+    let outcome = world.run(&deploy(&over_limit), json!({})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.DataLimitExceeded");
+
+    // Exactly 256 KiB is allowed. (Inside the Parallel, the brackets of its gathered results
+    // would tip the same output over.)
+    let world = asl_support::world();
+    let make =
+        |result: &Value| single_state(json!({"Type": "Pass", "Result": result, "End": true}));
+    assert_eq!(world.output(&make(&at_limit), json!({})).await, at_limit);
+    let outcome = world.run(&make(&over_limit), json!({})).await;
+    assert_eq!(error_of(&outcome), "States.DataLimitExceeded");
+}
+
+#[tokio::test]
+async fn an_oversized_task_result_is_neither_retried_nor_caught_by_wildcards() {
+    let world = world();
+    let calls = register_big(&world.functions, LIMIT + 1);
+    let definition = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": BIG, "ResultSelector": {"kept": true}, "End": true,
+              "Retry": [{"ErrorEquals": ["States.ALL"]}],
+              "Catch": [
+                  {"ErrorEquals": ["States.TaskFailed"], "Next": "Handled"},
+                  {"ErrorEquals": ["States.ALL"], "Next": "Handled"}
+              ]},
+        "Handled": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.DataLimitExceeded");
+    assert!(outcome.cause.unwrap().contains(
+        "returned a result with a size exceeding the maximum number of bytes service limit"
+    ));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_catcher_naming_data_limit_exceeded_catches_it() {
+    let world = world();
+    register_big(&world.functions, LIMIT + 1);
+    let definition = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": BIG, "ResultPath": null, "End": true,
+              "Catch": [{"ErrorEquals": ["States.DataLimitExceeded"], "ResultPath": "$.error", "Next": "Handled"}]},
+        "Handled": {"Type": "Pass", "End": true}
+    }});
+    let output = world.output(&definition, json!({"id": "d-1"})).await;
+    assert_eq!(output["id"], json!("d-1"));
+    assert_eq!(output["error"]["Error"], json!("States.DataLimitExceeded"));
+}
+
+#[tokio::test]
+async fn an_oversized_task_input_after_parameters_fails_before_the_call() {
+    let world = world();
+    let calls = register_big(&world.functions, 10);
+    let definition = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": BIG,
+              "Parameters": {"first.$": "$.half", "second.$": "$.half"}, "End": true,
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handled"}]},
+        "Handled": {"Type": "Succeed"}
+    }});
+    let outcome = world
+        .run(&definition, json!({"half": json_string_of(LIMIT / 2)}))
+        .await;
+    assert_eq!(error_of(&outcome), "States.DataLimitExceeded");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_map_whose_gathered_results_exceed_the_limit_fails_even_with_resultpath_null() {
+    let world = world();
+    let definition = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": null,
+              "ItemProcessor": {"StartAt": "Grow", "States": {
+                  "Grow": {"Type": "Pass", "Result": json_string_of(LIMIT / 2), "End": true}
+              }},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handled"}],
+              "End": true},
+        "Handled": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({"items": [1, 2, 3]})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.DataLimitExceeded");
+
+    let world = asl_support::world();
+    let output = world.output(&definition, json!({"items": [1]})).await;
+    assert_eq!(output, json!({"items": [1]}));
+}
+
+#[tokio::test]
+async fn a_parallel_whose_gathered_results_exceed_the_limit_fails() {
+    let world = world();
+    let half = |name: &str| json!({"StartAt": name, "States": {name: {"Type": "Pass", "Result": json_string_of(LIMIT / 2), "End": true}}});
+    let definition = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "ResultSelector": {"done": true},
+              "Branches": [half("A"), half("B")],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handled"}],
+              "End": true},
+        "Handled": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.DataLimitExceeded");
+}
+
+#[tokio::test]
+async fn an_oversized_send_task_success_output_fails_the_waiting_task() {
+    let world = world();
+    let (sender, mut tokens) = tokio::sync::mpsc::unbounded_channel::<String>();
+    world
+        .functions
+        .register_fn("Notify", move |payload: Value| {
+            let sender = sender.clone();
+            async move {
+                let token = payload["token"].as_str().unwrap_or_default().to_owned();
+                let _ = sender.send(token);
+                Ok(json!({}))
+            }
+        });
+    let definition = json!({"StartAt": "Hook", "States": {
+        "Hook": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                 "Parameters": {"FunctionName": "Notify", "Payload": {"token.$": "$$.Task.Token"}},
+                 "ResultPath": null, "End": true,
+                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handled"}]},
+        "Handled": {"Type": "Succeed"}
+    }});
+    // Held until the report is sent, so that the idle task does not time out first.
+    let busy = world.clock.hold();
+    let arn = world.start(&definition, json!({}));
+    let token = tokens.recv().await.unwrap();
+    world
+        .executor
+        .send_task_success(&token, json_string_of(LIMIT + 1))
+        .unwrap();
+    drop(busy);
+    let outcome = world.executor.wait_for_completion(&arn).await.unwrap();
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.DataLimitExceeded");
 }

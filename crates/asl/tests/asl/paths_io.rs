@@ -2,6 +2,9 @@
 
 use crate::support as asl_support;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use asl_support::{error_of, single_state, world};
 use gradual_asl::{Clock, ExecutionStatus, FunctionError, VirtualClock};
 use serde_json::{json, Value};
@@ -191,6 +194,13 @@ async fn a_missing_inputpath_is_a_runtime_error_that_catch_cannot_handle() {
     assert!(outcome.cause.unwrap().contains("$.missing"));
 }
 
+// "States.ALL ... cannot catch the States.DataLimitExceeded terminal error or Runtime error
+// types" and "A States.Runtime error isn't retriable, and will always cause the execution to
+// fail" (AWS Step Functions Developer Guide, "Handling errors in Step Functions workflows").
+// A `.$` path that selects nothing is reported by Step Functions as States.Runtime ("The
+// JSONPath '$.x' specified for the field 'x.$' could not be found in the input '…'"), in
+// Parameters, ResultSelector and ItemSelector alike.
+
 #[tokio::test]
 async fn a_resultpath_that_cannot_be_applied_is_a_resultpathmatchfailure() {
     let world = world();
@@ -201,24 +211,125 @@ async fn a_resultpath_that_cannot_be_applied_is_a_resultpathmatchfailure() {
 }
 
 #[tokio::test]
-async fn a_missing_parameter_path_is_a_parameterpathfailure_that_can_be_caught() {
+async fn a_resultpathmatchfailure_stays_catchable_by_states_all() {
     let world = world();
     register_add(&world);
     let definition = json!({"StartAt": "S", "States": {
-        "S": {"Type": "Task", "Resource": ADD_ARN, "Parameters": {"val1.$": "$.nope"}, "End": true,
-              "Catch": [{"ErrorEquals": ["States.ParameterPathFailure"], "ResultPath": "$.error", "Next": "Caught"}]},
+        "S": {"Type": "Task", "Resource": ADD_ARN, "ResultPath": "$.a.b", "End": true,
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}]},
         "Caught": {"Type": "Pass", "End": true}
     }});
-    let output = world.output(&definition, json!({"x": 1})).await;
-    assert_eq!(output["x"], json!(1));
+    let output = world.output(&definition, json!({"a": "text"})).await;
     assert_eq!(
         output["error"]["Error"],
-        json!("States.ParameterPathFailure")
+        json!("States.ResultPathMatchFailure")
     );
-    assert!(output["error"]["Cause"]
-        .as_str()
-        .unwrap()
-        .contains("$.nope"));
+}
+
+#[tokio::test]
+async fn a_missing_parameters_path_is_a_runtime_error_no_retry_or_catch_handles() {
+    let world = world();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    world.functions.register_fn("Add", move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async { Ok(json!(0)) }
+    });
+    let definition = json!({"StartAt": "S", "States": {
+        "S": {"Type": "Task", "Resource": ADD_ARN, "Parameters": {"val1.$": "$.nope"}, "End": true,
+              "Retry": [{"ErrorEquals": ["States.ALL"]}],
+              "Catch": [
+                  {"ErrorEquals": ["States.ParameterPathFailure"], "Next": "Caught"},
+                  {"ErrorEquals": ["States.ALL"], "Next": "Caught"}
+              ]},
+        "Caught": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({"x": 1})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.Runtime");
+    let cause = outcome.cause.unwrap();
+    assert!(
+        cause.contains("'$.nope'") && cause.contains("'val1.$'"),
+        "{cause}"
+    );
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "nothing was called nor retried"
+    );
+    assert_eq!(world.elapsed_seconds(), 0, "no retry waited");
+}
+
+#[tokio::test]
+async fn a_missing_resultselector_path_is_a_runtime_error_states_all_cannot_catch() {
+    let world = world();
+    register_add(&world);
+    let definition = json!({"StartAt": "S", "States": {
+        "S": {"Type": "Task", "Resource": ADD_ARN,
+              "ResultSelector": {"total.$": "$.sum"}, "End": true,
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]},
+        "Caught": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({"val1": 1, "val2": 2})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.Runtime");
+    assert!(outcome.cause.unwrap().contains("'total.$'"));
+}
+
+#[tokio::test]
+async fn a_missing_itemselector_path_is_a_runtime_error_states_all_cannot_catch() {
+    let world = world();
+    let definition = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.items",
+              "ItemSelector": {"value.$": "$$.Map.Item.Value", "owner.$": "$.owner"},
+              "ItemProcessor": {"StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": true}}},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+              "End": true},
+        "Caught": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({"items": [1, 2]})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.Runtime");
+    assert!(outcome.cause.unwrap().contains("'$.owner'"));
+}
+
+#[tokio::test]
+async fn a_missing_intrinsic_argument_path_is_a_runtime_error_states_all_cannot_catch() {
+    let world = world();
+    register_add(&world);
+    let definition = json!({"StartAt": "S", "States": {
+        "S": {"Type": "Task", "Resource": ADD_ARN,
+              "Parameters": {"label.$": "States.Format('deployment {}', $.nope)"}, "End": true,
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]},
+        "Caught": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({"other": 1})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.Runtime");
+    let cause = outcome.cause.unwrap();
+    assert!(
+        cause.contains("The JsonPath argument for the field '$.nope' could not be found"),
+        "{cause}"
+    );
+}
+
+#[tokio::test]
+async fn a_runtime_error_in_a_branch_passes_the_parallel_states_catch_all() {
+    // The shape of statemachines/deployment.asl.json: a Parallel whose Catch sends every
+    // error to the failure path, around Pass and Task states built from Parameters.
+    let world = world();
+    let definition = json!({"StartAt": "Deploy", "States": {
+        "Deploy": {"Type": "Parallel", "ResultPath": null,
+                   "Branches": [{"StartAt": "Shape", "States": {
+                       "Shape": {"Type": "Pass", "Parameters": {"id.$": "$.deploymentId"}, "End": true}
+                   }}],
+                   "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "RecordFailure"}],
+                   "End": true},
+        "RecordFailure": {"Type": "Succeed"}
+    }});
+    let outcome = world.run(&definition, json!({"platform": "Lambda"})).await;
+    assert_eq!(outcome.status, ExecutionStatus::Failed);
+    assert_eq!(error_of(&outcome), "States.Runtime");
 }
 
 #[tokio::test]

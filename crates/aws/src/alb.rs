@@ -304,4 +304,8 @@ impl TrafficRouter for AlbListenerRouter {
         self.apply_moves(moves.production, moves.test, moves.advances)
             .await
     }
+
+    async fn pause_before_read_back(&self, attempt: u32) {
+        crate::read_back::pause(attempt).await;
+    }
 }

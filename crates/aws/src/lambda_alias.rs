@@ -287,6 +287,9 @@ impl TrafficRouter for LambdaAliasRouter {
             None => self.observe().await,
         }
     }
+    async fn pause_before_read_back(&self, attempt: u32) {
+        crate::read_back::pause(attempt).await;
+    }
 }
 
 #[cfg(test)]

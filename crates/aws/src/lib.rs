@@ -7,6 +7,7 @@ pub mod dynamodb;
 mod https_client;
 pub mod lambda_alias;
 pub mod lambda_invoke;
+mod read_back;
 mod sdk_error;
 pub mod sns;
 pub mod step_functions;

@@ -35,6 +35,30 @@ fn alias_on_version_1() -> Rule {
     })
 }
 
+/// The alias read before the write, then as the write left it (10 % on version 2), as the
+/// router's read-back sees it.
+fn alias_shifted_by_the_write() -> Rule {
+    let alias = |weight: Option<f64>| {
+        let routing = weight.map(|weight| {
+            aws_sdk_lambda::types::AliasRoutingConfiguration::builder()
+                .additional_version_weights("2", weight)
+                .build()
+        });
+        GetAliasOutput::builder()
+            .name("live")
+            .function_version("1")
+            .set_routing_config(routing)
+            .revision_id(REVISION)
+            .build()
+    };
+    mock!(Client::get_alias)
+        .sequence()
+        .output(move || alias(None))
+        .output(move || alias(Some(0.1)))
+        .repeatedly()
+        .build()
+}
+
 fn published_versions() -> Rule {
     mock!(Client::list_versions_by_function).then_output(|| {
         ListVersionsByFunctionOutput::builder()
@@ -73,10 +97,11 @@ async fn the_write_carries_the_revision_it_read() {
             .revision_id("next")
             .build()
     });
+    let read = alias_shifted_by_the_write();
     let client = mock_client!(
         aws_sdk_lambda,
         RuleMode::MatchAny,
-        [&alias_on_version_1(), &published_versions(), &update]
+        [&read, &published_versions(), &update]
     );
 
     let state = LambdaAliasRouter::new(client, target())
@@ -86,6 +111,11 @@ async fn the_write_carries_the_revision_it_read() {
 
     assert_eq!(state.percent_on_new, 10);
     assert_eq!(update.num_calls(), 1);
+    assert_eq!(
+        read.num_calls(),
+        2,
+        "read before the write, and back after it"
+    );
 }
 
 #[tokio::test]
@@ -187,4 +217,39 @@ async fn a_refusal_of_the_request_is_not_transient() {
 
     assert!(!error.is_transient(), "{error:?}");
     assert_eq!(error.code(), ErrorCode::InvalidLambdaConfiguration);
+}
+
+#[tokio::test]
+async fn a_write_the_alias_never_shows_fails_the_step_naming_what_was_written_and_read() {
+    let update = update_with_revision_read().then_output(|| {
+        UpdateAliasOutput::builder()
+            .function_version("1")
+            .revision_id("next")
+            .build()
+    });
+    // Someone puts the alias back on version 1 alone after every write.
+    let read = alias_on_version_1();
+    let client = mock_client!(
+        aws_sdk_lambda,
+        RuleMode::MatchAny,
+        [&read, &published_versions(), &update]
+    );
+
+    let error = LambdaAliasRouter::new(client, target())
+        .shift(10)
+        .await
+        .unwrap_err();
+
+    assert!(error.is_transient(), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "alias checkout:live was written 10 % on the new version, but reads back 0 % on the new \
+         version after 5 reads: the change did not take (another actor or a slow service); the \
+         step will be tried again"
+    );
+    assert_eq!(
+        read.num_calls(),
+        1 + 5,
+        "one read before the write, five after"
+    );
 }

@@ -79,6 +79,11 @@ pub trait TrafficRouter: Send + Sync {
     /// Reads the target, refuses drift (a state `moves` may not start from), does nothing on
     /// a repeat, checks the new version's health when `moves` advance, and writes once.
     async fn apply(&self, moves: &Moves) -> Result<TrafficState, RouterError>;
+
+    /// Waits before the `attempt`th read-back (1, 2, …) of a write that did not show yet.
+    /// Services apply alias and listener changes asynchronously; the routers of AWS services
+    /// wait a moment, those in memory not at all.
+    async fn pause_before_read_back(&self, _attempt: u32) {}
 }
 
 /// Why a router refused or failed an action. Every message names the resource.
@@ -102,6 +107,18 @@ pub enum RouterError {
     },
     #[error("{what} does not exist")]
     Missing { code: ErrorCode, what: String },
+    /// The write was accepted, but reading the target back does not show it (someone else
+    /// changed it, or the service has not applied it yet): worth trying the step again.
+    #[error(
+        "{resource} was written {written}, but reads back {read} after {reads} reads: the \
+         change did not take (another actor or a slow service); the step will be tried again"
+    )]
+    NotApplied {
+        resource: String,
+        written: String,
+        read: String,
+        reads: u32,
+    },
     #[error("{resource}: {problem}")]
     Invalid {
         code: ErrorCode,
@@ -149,7 +166,10 @@ pub enum RouterError {
 impl RouterError {
     /// Whether the same call may succeed if made again later.
     pub fn is_transient(&self) -> bool {
-        matches!(self, RouterError::Unavailable { .. })
+        matches!(
+            self,
+            RouterError::Unavailable { .. } | RouterError::NotApplied { .. }
+        )
     }
 
     /// The CodeDeploy error code a deployment failing with this error reports.
@@ -162,7 +182,9 @@ impl RouterError {
             | RouterError::Invalid { code, .. }
             | RouterError::Service { code, .. } => *code,
             RouterError::Unhealthy { .. } => ErrorCode::HealthConstraints,
-            RouterError::Unavailable { .. } => ErrorCode::Throttled,
+            RouterError::Unavailable { .. } | RouterError::NotApplied { .. } => {
+                ErrorCode::Throttled
+            }
             RouterError::PercentOutOfRange { .. } | RouterError::Unsupported { .. } => {
                 ErrorCode::InternalError
             }

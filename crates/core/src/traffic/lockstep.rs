@@ -1,7 +1,7 @@
 //! Several targets moved as one: every action is applied to each target in order, and when one
 //! target fails, the targets already moved are put back where they stood.
 
-use super::Moves;
+use super::RouterActions;
 use crate::deployment::ErrorCode;
 use crate::ports::{RouterError, TrafficRouter, TrafficState};
 use std::fmt;
@@ -228,7 +228,7 @@ impl Lockstep {
         let mut failures = Vec::new();
         for (index, (before, after)) in moved.iter().enumerate().rev() {
             let router = &self.routers[index];
-            match router.apply(&Moves::restore(after, before)).await {
+            match router.restore(after, before).await {
                 Ok(_) => restored.push(index),
                 Err(error) => failures.push(TargetFailure {
                     index,

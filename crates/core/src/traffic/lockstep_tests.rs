@@ -305,3 +305,70 @@ async fn a_rollback_where_every_failure_is_an_outage_is_worth_trying_again() {
     let error = lockstep.apply(TrafficAction::Rollback).await.unwrap_err();
     assert!(error.is_transient(), "{error}");
 }
+
+#[tokio::test]
+async fn a_write_that_shows_late_is_read_back_until_it_shows() {
+    let targets = targets(1);
+    targets[0].lag_reads(2);
+
+    let states = lockstep(&targets)
+        .apply(TrafficAction::Shift(10))
+        .await
+        .unwrap();
+
+    assert_eq!(states[0].percent_on_new, 10, "the state read back");
+    assert_eq!(writes(&targets), [1], "written once, read three times");
+}
+
+#[tokio::test]
+async fn a_write_undone_by_someone_else_fails_the_step_naming_what_was_written_and_read() {
+    let targets = targets(2);
+    targets[1].undo_writes(1);
+
+    let error = lockstep(&targets)
+        .apply(TrafficAction::Shift(10))
+        .await
+        .unwrap_err();
+
+    let message = error.to_string();
+    assert!(
+        message.contains(
+            "alias f2:live was written 10 % on the new version, but reads back 0 % on the new \
+             version after 5 reads"
+        ),
+        "{message}"
+    );
+    assert!(error.is_transient(), "the workflow tries the step again");
+    assert_eq!(
+        percents(&targets),
+        [0, 0],
+        "the first target was put back where it stood"
+    );
+}
+
+#[tokio::test]
+async fn a_rollback_reads_back_both_production_and_test_traffic() {
+    let target = Arc::new(MemoryRouter::new("listener web:80", "blue", "green").with_test_route());
+    let targets = vec![target.clone()];
+    let lockstep = lockstep(&targets);
+    lockstep
+        .apply(TrafficAction::AllowTestTraffic)
+        .await
+        .unwrap();
+    lockstep.apply(TrafficAction::Shift(40)).await.unwrap();
+    target.undo_writes(1);
+
+    let error = lockstep.apply(TrafficAction::Rollback).await.unwrap_err();
+
+    assert!(
+        error.to_string().contains(
+            "was written 0 % on the new version, test traffic on the original, but reads back \
+             40 % on the new version, test traffic on the new version"
+        ),
+        "{error}"
+    );
+    // The step is tried again, and this time the write holds.
+    let states = lockstep.apply(TrafficAction::Rollback).await.unwrap();
+    assert_eq!(states[0].percent_on_new, 0);
+    assert_eq!(states[0].test_traffic_on_new, Some(false));
+}

@@ -24,6 +24,12 @@ struct Inner {
     writes: usize,
     failures: Vec<(TrafficAction, RouterError)>,
     restore_failure: Option<RouterError>,
+    /// How many of the next reads still show the state before the last write.
+    stale_reads: usize,
+    /// The state before the last write, as stale reads show it.
+    before_write: Option<(Share, Option<bool>)>,
+    /// How many of the next writes someone else undoes at once.
+    undone_writes: usize,
 }
 
 impl MemoryRouter {
@@ -39,6 +45,9 @@ impl MemoryRouter {
                 writes: 0,
                 failures: Vec::new(),
                 restore_failure: None,
+                stale_reads: 0,
+                before_write: None,
+                undone_writes: 0,
             }),
         }
     }
@@ -67,6 +76,17 @@ impl MemoryRouter {
     /// Makes every later `action` fail with `error`, before anything is written.
     pub fn fail_on(&self, action: TrafficAction, error: RouterError) {
         self.lock().failures.push((action, error));
+    }
+
+    /// After the next write, the next `reads` reads still show the state before it, as a
+    /// service that applies changes asynchronously would.
+    pub fn lag_reads(&self, reads: usize) {
+        self.lock().stale_reads = reads;
+    }
+
+    /// Someone else undoes each of the next `writes` writes as soon as it is made.
+    pub fn undo_writes(&self, writes: usize) {
+        self.lock().undone_writes = writes;
     }
 
     /// Makes every later restore fail with `error`.
@@ -135,6 +155,7 @@ impl MemoryRouter {
             })?),
             _ => None,
         };
+        let before = (inner.share, inner.test_on_new);
         if let (Some(Progress::Needed), Some(production)) = (production_progress, production) {
             inner.share = Share::percent(production.percent());
             inner.writes += 1;
@@ -143,7 +164,15 @@ impl MemoryRouter {
             inner.test_on_new = Some(test.on_new());
             inner.writes += 1;
         }
-        Ok(self.state(&inner))
+        let written = self.state(&inner);
+        if (inner.share, inner.test_on_new) != before {
+            inner.before_write = Some(before);
+            if inner.undone_writes > 0 {
+                inner.undone_writes -= 1;
+                (inner.share, inner.test_on_new) = before;
+            }
+        }
+        Ok(written)
     }
 }
 
@@ -167,7 +196,17 @@ impl TrafficRouter for MemoryRouter {
 
     async fn observe(&self) -> Result<TrafficState, RouterError> {
         self.injected(TrafficAction::Observe)?;
-        Ok(self.state(&self.lock()))
+        let mut inner = self.lock();
+        if let (true, Some((share, test_on_new))) = (inner.stale_reads > 0, inner.before_write) {
+            inner.stale_reads -= 1;
+            return Ok(TrafficState::new(
+                share,
+                &self.original,
+                &self.new,
+                test_on_new,
+            ));
+        }
+        Ok(self.state(&inner))
     }
 
     async fn preflight(&self) -> Result<(), RouterError> {

@@ -44,6 +44,37 @@ impl Moves {
         }
     }
 
+    /// Whether `state` shows the moves done: production exactly at the requested share (with
+    /// nothing left split at 0 % and 100 %), test traffic on the requested side.
+    pub fn reached(&self, state: &TrafficState) -> bool {
+        let production = self.production.is_none_or(|production| {
+            let percent = production.percent();
+            state.percent_on_new == percent && (!matches!(percent, 0 | 100) || state.live.is_some())
+        });
+        let test = match (self.test, state.test_traffic_on_new) {
+            (Some(test), Some(on_new)) => test.on_new() == on_new,
+            _ => true,
+        };
+        production && test
+    }
+
+    /// What the moves write, for errors: "100 % on the new version, test traffic on the original".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(production) = self.production {
+            parts.push(format!("{} % on the new version", production.percent()));
+        }
+        if let Some(test) = self.test {
+            let side = if test.on_new() {
+                "new version"
+            } else {
+                "original"
+            };
+            parts.push(format!("test traffic on the {side}"));
+        }
+        parts.join(", ")
+    }
+
     /// Whether the moves send test traffic to the new version.
     pub fn sends_test_traffic_to_new(&self) -> bool {
         self.test.is_some_and(|test| test.on_new())
@@ -107,8 +138,52 @@ impl TrafficAction {
         if self == TrafficAction::Start {
             router.preflight().await?;
         }
-        router.apply(&moves).await
+        apply_and_read_back(router, &moves).await
     }
+}
+
+/// How many times a write is read back before the step gives up on it.
+pub const READ_BACKS: u32 = 5;
+
+/// Applies `moves`, then reads the target back until it shows them (Argo Rollouts verifies
+/// ALB weights the same way): services apply changes asynchronously, and another actor may
+/// undo a write. A check that writes nothing (verify) is not read twice.
+pub async fn apply_and_read_back<R: TrafficRouter + ?Sized>(
+    router: &R,
+    moves: &Moves,
+) -> Result<TrafficState, RouterError> {
+    let applied = router.apply(moves).await?;
+    if moves
+        .action
+        .is_some_and(|action| matches!(action, TrafficAction::Verify(_)))
+    {
+        return Ok(applied);
+    }
+    let mut read = applied;
+    for attempt in 1..=READ_BACKS {
+        if attempt > 1 {
+            router.pause_before_read_back(attempt - 1).await;
+        }
+        read = router.observe().await?;
+        if moves.reached(&read) {
+            return Ok(read);
+        }
+    }
+    Err(RouterError::NotApplied {
+        resource: router.resource(),
+        written: moves.describe(),
+        read: describe_state(&read),
+        reads: READ_BACKS,
+    })
+}
+
+fn describe_state(state: &TrafficState) -> String {
+    let mut text = format!("{} % on the new version", state.percent_on_new);
+    if let Some(on_new) = state.test_traffic_on_new {
+        let side = if on_new { "new version" } else { "original" };
+        text.push_str(&format!(", test traffic on the {side}"));
+    }
+    text
 }
 
 /// Every action as a method of any router, for callers that move one target.
@@ -164,7 +239,7 @@ impl<R: TrafficRouter + ?Sized> RouterActions for R {
         from: &TrafficState,
         to: &TrafficState,
     ) -> Result<TrafficState, RouterError> {
-        self.apply(&Moves::restore(from, to)).await
+        apply_and_read_back(self, &Moves::restore(from, to)).await
     }
 
     async fn verify(&self, expected_percent: u8) -> Result<TrafficState, RouterError> {

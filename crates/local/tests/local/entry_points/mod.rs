@@ -10,6 +10,7 @@ mod concurrency;
 mod idempotency;
 mod invalid;
 mod pipeline;
+mod reconcile;
 mod registration;
 mod shapes;
 mod stop;

@@ -10,7 +10,9 @@ use gradual_core::ports::{Notification, Notifier, NotifyError};
 /// The message attribute that carries the trigger event name, so subscribers can filter on it.
 pub const EVENT_NAME_ATTRIBUTE: &str = "eventName";
 
-/// Publishes notifications with SNS `Publish`.
+/// Publishes notifications with SNS `Publish`, each at most once: the SDK does not retry a
+/// publication, since SNS cannot tell a retry from a second message when an answer was lost.
+/// A failed publication is reported; triggers are best effort.
 #[derive(Debug, Clone)]
 pub struct SnsNotifier {
     client: aws_sdk_sns::Client,
@@ -18,7 +20,14 @@ pub struct SnsNotifier {
 
 impl SnsNotifier {
     pub fn new(client: aws_sdk_sns::Client) -> Self {
-        Self { client }
+        let config = client
+            .config()
+            .to_builder()
+            .retry_config(aws_sdk_sns::config::retry::RetryConfig::disabled())
+            .build();
+        Self {
+            client: aws_sdk_sns::Client::from_conf(config),
+        }
     }
 }
 

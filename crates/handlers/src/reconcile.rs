@@ -14,7 +14,7 @@ use crate::error::HandlerError;
 use crate::handler::Handler;
 use crate::record_status::{RecordAction, RecordStatus, RecordStatusInput};
 use crate::shift_traffic::{ShiftTraffic, TrafficActionName, TrafficInput};
-use crate::support::deployments::load;
+use crate::support::deployments::{ensure_status_recorded, load};
 use crate::support::failure::WorkflowFailure;
 use async_trait::async_trait;
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;

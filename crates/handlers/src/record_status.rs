@@ -92,7 +92,7 @@ impl Handler for RecordStatus {
 }
 
 impl RecordStatus {
-    fn publisher(&self) -> TriggerPublisher<'_> {
+    pub(crate) fn publisher(&self) -> TriggerPublisher<'_> {
         TriggerPublisher {
             store: self.store.as_ref(),
             notifier: self.notifier.as_ref(),
@@ -118,8 +118,9 @@ impl RecordStatus {
     }
 
     async fn start(&self, deployment: Deployment) -> Result<RecordStatusOutput, HandlerError> {
+        // A replay in InProgress still checks that the change is in the history.
         let deployment = match deployment.status {
-            DeploymentStatus::Created | DeploymentStatus::Queued => {
+            DeploymentStatus::Created | DeploymentStatus::Queued | DeploymentStatus::InProgress => {
                 self.move_to(&deployment, DeploymentStatus::InProgress, None)
                     .await?
             }

@@ -131,8 +131,16 @@ impl Handler for ShiftTraffic {
                 })
                 .collect(),
         };
-        if !matches!(action, TrafficAction::Verify(_)) {
-            self.record(&deployment, &input, &output).await?;
+        match action {
+            TrafficAction::Verify(_) => {}
+            // Traffic is home: a store that cannot record it must not make the rollback look
+            // failed (and retried for forty minutes); the record is best effort here.
+            TrafficAction::Rollback => {
+                if let Err(error) = self.record(&deployment, &input, &output).await {
+                    tracing::warn!(deployment_id = %deployment.id, %error, "rollback done but not recorded");
+                }
+            }
+            _ => self.record(&deployment, &input, &output).await?,
         }
         Ok(output)
     }

@@ -3,6 +3,7 @@
 //! full deployments on it.
 
 pub mod demo;
+pub mod faults;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod world;

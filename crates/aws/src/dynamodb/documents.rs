@@ -5,6 +5,7 @@ use super::failure::{backend, conditional};
 use super::item::{describe, required_json, text, Item, ItemKey, DOCUMENT};
 use super::schema::{PARTITION_KEY, SORT_KEY};
 use super::store::DynamoDbStore;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 use gradual_core::ports::StoreError;
@@ -57,6 +58,36 @@ impl DynamoDbStore {
             .send()
             .await;
         Ok(conditional(result, &operation, &self.table)?.is_some())
+    }
+
+    /// Puts `item` if `condition` holds; false when it did not, unless the item the condition
+    /// was checked against is `ours`: an earlier attempt of this very write (the SDK retries a
+    /// write whose answer was lost) that already applied it.
+    pub(super) async fn put_if_or_ours(
+        &self,
+        item: Item,
+        condition: String,
+        ours: impl Fn(&Item) -> bool,
+    ) -> Result<bool, StoreError> {
+        let operation = format!("PutItem {}", describe(&item));
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) => match error.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(refusal)) => {
+                    Ok(refusal.item.as_ref().is_some_and(ours))
+                }
+                _ => Err(backend(&operation, &self.table, error)),
+            },
+        }
     }
 
     /// Applies `update` to the item at `key` if `condition` holds: the item as updated, or

@@ -25,7 +25,13 @@ impl HistoryStore for DynamoDbStore {
         let sequence = self.next_history_number(id).await?;
         let item = keys::history(id, &record.key)
             .with([(SEQUENCE, number(sequence)), (DOCUMENT, json(record)?)]);
-        self.put_if(item, absent()).await
+        // Each call takes its own number: a record found with ours is this call's own write,
+        // whose answer was lost and which the SDK sent again.
+        let ours = |found: &Item| {
+            found.get(SEQUENCE).and_then(|value| value.as_n().ok())
+                == Some(&sequence.to_string())
+        };
+        self.put_if_or_ours(item, absent(), ours).await
     }
 
     /// Oldest first: by time, then by order of writing.

@@ -4,7 +4,7 @@
 use super::RollbackInfo;
 use super::{Creator, Deployment, DeploymentId, DeploymentStatus, ErrorCode, ErrorInformation};
 use crate::config::DeploymentConfig;
-use crate::group::AutoRollbackEvent;
+use crate::group::{AutoRollbackEvent, TriggerEvent};
 use crate::ports::StopRequest;
 use time::OffsetDateTime;
 
@@ -46,6 +46,31 @@ impl Deployment {
                 .error_information
                 .as_ref()
                 .is_some_and(|error| error.code == ErrorCode::AlarmActive)
+    }
+
+    /// The triggers an ended deployment has published once its workflow is through, given its
+    /// rollback (as stored, if any), in the order the workflow publishes them: what
+    /// reconciliation makes sure of when a workflow died before its last publication. A
+    /// deployment still running, or whose rollback still runs, has none yet.
+    pub fn ending_triggers(&self, rollback: Option<&Deployment>) -> Vec<TriggerEvent> {
+        let rollback_status = rollback.map(|rollback| rollback.status);
+        if !self.status.is_terminal() || rollback_status.is_some_and(|s| !s.is_terminal()) {
+            return Vec::new();
+        }
+        let mut events = Vec::new();
+        match self.status {
+            DeploymentStatus::Succeeded => events.push(TriggerEvent::DeploymentSuccess),
+            DeploymentStatus::Stopped => events.push(TriggerEvent::DeploymentStop),
+            _ => {}
+        }
+        if rollback_status == Some(DeploymentStatus::Succeeded) {
+            events.push(TriggerEvent::DeploymentRollback);
+        }
+        let rollback_failed = rollback_status == Some(DeploymentStatus::Failed);
+        if self.counts_as_failure() || rollback_failed {
+            events.push(TriggerEvent::DeploymentFailure);
+        }
+        events
     }
 
     /// The deployment that puts this one's traffic back on the original version, all at once,
@@ -106,6 +131,35 @@ mod tests {
             deployment
                 .auto_rollback_configuration
                 .rolls_back_on(AutoRollbackEvent::DeploymentFailure)
+        );
+    }
+
+    #[test]
+    fn an_ended_deployment_names_the_triggers_its_workflow_publishes_last() {
+        let mut deployment = fixtures::lambda_deployment(&fixtures::lambda_group("shop", "live"));
+        let mut rollback = deployment.rollback(OffsetDateTime::UNIX_EPOCH);
+        use TriggerEvent::*;
+        assert_eq!(deployment.ending_triggers(None), [], "still running");
+        deployment.status = DeploymentStatus::Succeeded;
+        assert_eq!(deployment.ending_triggers(None), [DeploymentSuccess]);
+        deployment.status = DeploymentStatus::Failed;
+        assert_eq!(deployment.ending_triggers(None), [DeploymentFailure]);
+        assert_eq!(deployment.ending_triggers(Some(&rollback)), [], "rolling back");
+        rollback.status = DeploymentStatus::Succeeded;
+        assert_eq!(
+            deployment.ending_triggers(Some(&rollback)),
+            [DeploymentRollback, DeploymentFailure]
+        );
+        deployment.status = DeploymentStatus::Stopped;
+        deployment.error_information = Some(ErrorInformation::new(ErrorCode::ManualStop, "hand"));
+        assert_eq!(
+            deployment.ending_triggers(Some(&rollback)),
+            [DeploymentStop, DeploymentRollback]
+        );
+        rollback.status = DeploymentStatus::Failed;
+        assert_eq!(
+            deployment.ending_triggers(Some(&rollback)),
+            [DeploymentStop, DeploymentFailure]
         );
     }
 

@@ -24,6 +24,7 @@ pub async fn move_to(
     error_information: Option<ErrorInformation>,
 ) -> Result<Deployment, HandlerError> {
     if deployment.status == next {
+        ensure_status_recorded(store, clock, deployment).await?;
         return Ok(deployment.clone());
     }
     let at = clock.now();
@@ -45,14 +46,8 @@ pub async fn move_to(
         }
         other => other?,
     };
-    // A deployment bakes once per step: the step keeps each Baking and InProgress apart,
-    // while a replay of the same change keeps its key and is recorded once.
-    let key = match deployment.traffic.step {
-        Some(step) => format!("status:{next}@{step}"),
-        None => format!("status:{next}"),
-    };
     let record = HistoryRecord {
-        key,
+        key: status_key(deployment, next),
         at,
         entry: HistoryEntry::Status {
             from: from.to_string(),
@@ -61,6 +56,49 @@ pub async fn move_to(
     };
     store.record_history(&deployment.id, &record).await?;
     Ok(update.deployment)
+}
+
+/// The history key of a change to `next`. A deployment bakes once per step: the step keeps
+/// each Baking and InProgress apart, while a replay of the same change keeps its key and is
+/// recorded once.
+fn status_key(deployment: &Deployment, next: DeploymentStatus) -> String {
+    match deployment.traffic.step {
+        Some(step) => format!("status:{next}@{step}"),
+        None => format!("status:{next}"),
+    }
+}
+
+/// A replayed change finds the deployment in its new status; its history record may be
+/// missing, when the first attempt died between the two writes: it is written now, from the
+/// status the history last recorded.
+pub async fn ensure_status_recorded(
+    store: &dyn DeploymentStore,
+    clock: &dyn Clock,
+    deployment: &Deployment,
+) -> Result<(), HandlerError> {
+    let key = status_key(deployment, deployment.status);
+    let history = store.history(&deployment.id).await?;
+    if history.iter().any(|record| record.key == key) {
+        return Ok(());
+    }
+    let from = history
+        .iter()
+        .rev()
+        .find_map(|record| match &record.entry {
+            HistoryEntry::Status { to, .. } => Some(to.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| DeploymentStatus::Created.to_string());
+    let record = HistoryRecord {
+        key,
+        at: clock.now(),
+        entry: HistoryEntry::Status {
+            from,
+            to: deployment.status.to_string(),
+        },
+    };
+    store.record_history(&deployment.id, &record).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 //! SNS down beyond the SDK's retries) is logged and recorded in the history as failed, and never
 //! fails the step, so that no notification can keep traffic from going home.
 //!
-//! Each publication is recorded in the deployment's history under a key naming the event and the
-//! trigger, and a key already recorded is not published again, so a replayed step sends nothing
-//! twice. The record is written after the publication: a crash between the two can repeat one
-//! message, never lose one (SNS delivery is at-least-once anyway).
+//! Each publication is claimed in the deployment's history, under a key naming the event and the
+//! trigger, before it is sent, and a key already recorded is not sent again: a replayed step, or
+//! the reconciliation after a workflow that died, sends nothing twice. A message is therefore
+//! published at most once; a function that dies between its claim and its publication (within
+//! a few milliseconds) loses that one message, and SNS itself is not retried by the SDK for the
+//! same reason (see `SnsNotifier`).
 
 use crate::error::HandlerError;
 use gradual_core::history::{HistoryEntry, HistoryRecord};
@@ -64,36 +66,41 @@ impl TriggerPublisher<'_> {
                     event_name: event.as_str().to_owned(),
                 };
                 let trigger_name = trigger.trigger_name.clone();
-                let record = match self.notifier.publish(&notification).await {
-                    Ok(()) => HistoryRecord {
-                        key,
+                let claim = HistoryRecord {
+                    key,
+                    at: self.clock.now(),
+                    entry: HistoryEntry::Trigger {
+                        event,
+                        trigger_name: trigger_name.clone(),
+                    },
+                };
+                if !self.store.record_history(&deployment.id, &claim).await? {
+                    // Claimed by an earlier run of this step.
+                    continue;
+                }
+                if let Err(error) = self.notifier.publish(&notification).await {
+                    tracing::error!(
+                        deployment_id = %deployment.id,
+                        %event,
+                        trigger = %trigger_name,
+                        %error,
+                        "trigger not published; the deployment goes on"
+                    );
+                    let failure = HistoryRecord {
+                        key: format!("trigger-failed:{event}:{trigger_name}"),
                         at: self.clock.now(),
-                        entry: HistoryEntry::Trigger {
+                        entry: HistoryEntry::TriggerFailed {
                             event,
                             trigger_name,
+                            reason: clip(&error.to_string(), MAX_REASON),
                         },
-                    },
-                    Err(error) => {
-                        tracing::error!(
-                            deployment_id = %deployment.id,
-                            %event,
-                            trigger = %trigger_name,
-                            %error,
-                            "trigger not published; the deployment goes on"
-                        );
-                        // One record per failed trigger: what failed, and why the first time.
-                        HistoryRecord {
-                            key: format!("trigger-failed:{event}:{trigger_name}"),
-                            at: self.clock.now(),
-                            entry: HistoryEntry::TriggerFailed {
-                                event,
-                                trigger_name,
-                                reason: clip(&error.to_string(), MAX_REASON),
-                            },
-                        }
+                    };
+                    // Recording the failure is best effort too.
+                    if let Err(error) = self.store.record_history(&deployment.id, &failure).await
+                    {
+                        tracing::warn!(deployment_id = %deployment.id, %error, "failed trigger not recorded");
                     }
-                };
-                self.store.record_history(&deployment.id, &record).await?;
+                }
             }
         }
         Ok(())

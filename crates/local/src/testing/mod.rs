@@ -3,6 +3,7 @@
 //! starts, steps and awaits deployments the way a client of gradual would; the samples under
 //! `events/`; the table's items; the logs the functions write.
 
+pub mod chaos;
 mod hooks;
 mod logs;
 mod samples;
@@ -11,6 +12,7 @@ pub use hooks::{HookCall, HookCalls, Reply};
 pub use logs::{capture_logs, CaptureGuard, CapturedLogs};
 pub use samples::{deployment_id, sample};
 
+use crate::faults::FaultPlan;
 use crate::world::{LocalWorld, Routing, TrafficLog, TriggerTopic};
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use gradual_asl::{FunctionError, VirtualClock};
@@ -58,9 +60,19 @@ impl TestWorld {
         Self::on(VirtualClock::manual()).await
     }
 
+    /// A world on `clock` (auto-advancing) whose functions' AWS calls and invocations fail as
+    /// `plan` says.
+    pub async fn with_plan(clock: VirtualClock, plan: Arc<FaultPlan>) -> Self {
+        Self::on_faults(clock, Some(plan)).await
+    }
+
     async fn on(clock: VirtualClock) -> Self {
+        Self::on_faults(clock, None).await
+    }
+
+    async fn on_faults(clock: VirtualClock, faults: Option<Arc<FaultPlan>>) -> Self {
         logs::install();
-        let local = LocalWorld::new(Arc::new(clock.clone())).await;
+        let local = LocalWorld::new_with_faults(Arc::new(clock.clone()), faults).await;
         let traffic = local.observe_traffic();
         TestWorld {
             local,

@@ -35,7 +35,9 @@ pub struct AlarmSnapshot {
 impl LocalWorld {
     /// The alarm states the world reads: CloudWatch on the emulator.
     pub fn cloudwatch_alarms(&self) -> Arc<dyn AlarmSource> {
-        Arc::new(CloudWatchAlarms::new(self.cloudwatch()))
+        Arc::new(CloudWatchAlarms::new(aws_sdk_cloudwatch::Client::new(
+            &self.functions_sdk,
+        )))
     }
 
     /// Registers the functions that read alarm states, reading them from `alarms`: the world

@@ -30,6 +30,8 @@ pub use sample_hooks::{HookBehaviour, SampleHook};
 pub use setup::TriggerTopic;
 pub use workflow::LocalWorkflow;
 
+use crate::faults::{Crashing, FaultPlan, FaultyHttpClient};
+use aws_config::retry::RetryConfig;
 use aws_config::SdkConfig;
 use gradual_asl::{Clock, Executor, FunctionRegistry, StateMachine};
 use gradual_aws::dynamodb::{create_table, DynamoDbStore};
@@ -38,6 +40,25 @@ use gradual_emulator::{unique_name, Emulator};
 use gradual_handlers::Function;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// The emulator behind the fault plan. The SDK's retries keep their number and lose their
+/// waits: a fault lasts in the world's time, not in the seconds the SDK would sleep.
+fn faulty(sdk: &SdkConfig, plan: &Arc<FaultPlan>) -> SdkConfig {
+    let inner = sdk
+        .http_client()
+        .expect("the emulator's configuration has an HTTP client");
+    let retries = RetryConfig::standard()
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(5));
+    sdk.to_builder()
+        .http_client(FaultyHttpClient {
+            inner,
+            plan: Arc::clone(plan),
+        })
+        .retry_config(retries)
+        .build()
+}
 
 /// The workflow definition SAM deploys.
 pub fn definition_path() -> PathBuf {
@@ -46,9 +67,15 @@ pub fn definition_path() -> PathBuf {
 
 /// Everything a local deployment needs, on one fresh table of the emulator.
 pub struct LocalWorld {
+    /// The emulator as tests and set-up see it: never faulted.
     pub sdk: SdkConfig,
     pub table: String,
     pub store: Arc<DynamoDbStore>,
+    /// The emulator as gradual's functions see it: through the fault plan, when there is one.
+    pub functions_sdk: SdkConfig,
+    pub functions_store: Arc<DynamoDbStore>,
+    /// The faults injected into the functions' AWS calls and invocations.
+    pub faults: Option<Arc<FaultPlan>>,
     pub clock: Arc<dyn Clock>,
     pub executor: Executor,
     pub functions: FunctionRegistry,
@@ -63,20 +90,44 @@ pub struct LocalWorld {
 impl LocalWorld {
     /// Starts (or joins) the emulator, creates a table and registers every gradual function.
     pub async fn new(clock: Arc<dyn Clock>) -> Self {
+        Self::new_with_faults(clock, None).await
+    }
+
+    /// Like [`LocalWorld::new`], with gradual's AWS calls and functions failing as `faults`
+    /// says.
+    pub async fn new_with_faults(clock: Arc<dyn Clock>, faults: Option<Arc<FaultPlan>>) -> Self {
         let sdk = Emulator::shared().await.sdk_config().await;
         let table = unique_name("gradual");
         create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table)
             .await
             .expect("create the deployments table");
-        Self::on_table(clock, table).await
+        Self::with_faults(clock, table, faults).await
     }
 
     /// Like [`LocalWorld::new`], on a table that already exists: processes sharing one
     /// emulator then share their applications, groups and deployments.
     pub async fn on_table(clock: Arc<dyn Clock>, table: String) -> Self {
+        Self::with_faults(clock, table, None).await
+    }
+
+    /// Like [`LocalWorld::on_table`], with gradual's AWS calls and functions failing as
+    /// `faults` says.
+    pub async fn with_faults(
+        clock: Arc<dyn Clock>,
+        table: String,
+        faults: Option<Arc<FaultPlan>>,
+    ) -> Self {
         let sdk = Emulator::shared().await.sdk_config().await;
         let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
         let store = Arc::new(DynamoDbStore::new(dynamodb, table.clone()));
+        let functions_sdk = match &faults {
+            Some(plan) => faulty(&sdk, plan),
+            None => sdk.clone(),
+        };
+        let functions_store = Arc::new(DynamoDbStore::new(
+            aws_sdk_dynamodb::Client::new(&functions_sdk),
+            table.clone(),
+        ));
         let functions = FunctionRegistry::new();
         let executor = Executor::new(Arc::clone(&clock), functions.clone());
         let definition =
@@ -93,6 +144,9 @@ impl LocalWorld {
             sdk,
             table,
             store,
+            functions_sdk,
+            functions_store,
+            faults,
             clock,
             executor,
             functions,
@@ -102,8 +156,24 @@ impl LocalWorld {
             reconciliations: Arc::default(),
         };
         world.register_functions();
+        world.crash_as_planned();
         world.deliver_execution_ends();
         world
+    }
+
+    /// Wraps every function in the crashes the fault plan asks for.
+    fn crash_as_planned(&self) {
+        let Some(plan) = &self.faults else {
+            return;
+        };
+        for function in Function::ALL {
+            let name = names::function_name(function);
+            self.functions.wrap(&name, |inner| Crashing {
+                name: name.clone(),
+                inner,
+                plan: Arc::clone(plan),
+            });
+        }
     }
 
     fn register_functions(&self) {

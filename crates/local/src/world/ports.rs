@@ -27,15 +27,15 @@ impl Ports for LocalPorts<'_> {
     type Error = Infallible;
 
     fn store(&self) -> Result<Arc<dyn DeploymentStore>, Infallible> {
-        Ok(self.world.store.clone())
+        Ok(self.world.functions_store.clone())
     }
 
     fn signals(&self) -> Result<Arc<dyn DeploymentSignals>, Infallible> {
-        Ok(self.world.store.clone())
+        Ok(self.world.functions_store.clone())
     }
 
     fn hook_executions(&self) -> Result<Arc<dyn HookExecutionStore>, Infallible> {
-        Ok(self.world.store.clone())
+        Ok(self.world.functions_store.clone())
     }
 
     fn workflow(&self) -> Result<Arc<dyn Workflow>, Infallible> {
@@ -44,7 +44,7 @@ impl Ports for LocalPorts<'_> {
 
     fn notifier(&self) -> Result<Arc<dyn Notifier>, Infallible> {
         Ok(Arc::new(SnsNotifier::new(aws_sdk_sns::Client::new(
-            &self.world.sdk,
+            &self.world.functions_sdk,
         ))))
     }
 
@@ -64,11 +64,11 @@ impl Ports for LocalPorts<'_> {
     }
 
     fn alias_routers(&self) -> Result<Arc<dyn RouterFactory>, Infallible> {
-        Ok(Arc::new(AliasRouters::from_config(&self.world.sdk)))
+        Ok(Arc::new(AliasRouters::from_config(&self.world.functions_sdk)))
     }
 
     fn listener_routers(&self) -> Result<Arc<dyn RouterFactory>, Infallible> {
-        Ok(Arc::new(ListenerRouters::from_config(&self.world.sdk)))
+        Ok(Arc::new(ListenerRouters::from_config(&self.world.functions_sdk)))
     }
 
     fn origin(&self) -> Result<Origin, Infallible> {

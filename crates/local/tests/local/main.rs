@@ -6,5 +6,6 @@
 
 mod alarms;
 mod entry_points;
+mod chaos_probe;
 mod functions;
 mod workflow;

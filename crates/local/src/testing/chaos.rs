@@ -1,0 +1,709 @@
+//! The fault matrix: a deployment run under one fault (an AWS call failing, a function
+//! crashing, an out-of-band StopExecution) and checked against gradual's promise afterwards —
+//! the deployment and its rollback ended, the group free, traffic fully on the new version
+//! (Succeeded) or fully back on the original (Failed or Stopped, rolled back), every trigger
+//! published at most once (and at least once when SNS worked), the history complete and in
+//! order. The only allowed exception is a fault on the traffic write itself that outlasts the
+//! rollback's whole retry budget: the deployment then ends with an error saying where traffic
+//! stands, and an alert goes out.
+
+use super::TestWorld;
+use crate::faults::{CrashKind, Fault, FaultKind, FaultPlan, FaultTarget, Operation, Persistence};
+use crate::world::{names, LocalWorld, Routing, TriggerTopic};
+use gradual_asl::{Clock, FunctionError, LambdaFunction, VirtualClock};
+use gradual_core::history::HistoryEntry;
+use gradual_core::ports::{DeploymentIndex, HistoryStore};
+use gradual_core::{
+    AutoRollbackConfiguration, AutoRollbackEvent, ComputePlatform, Deployment, DeploymentGroup,
+    DeploymentStatus, Hook, LifecycleEvent, Target, TriggerConfig, TriggerEvent,
+};
+use gradual_emulator::sample::alb::AlbWorld;
+use gradual_emulator::sample::lambda::LambdaWorld;
+use gradual_emulator::unique_name;
+use gradual_handlers::create_deployment::CreateDeploymentRequest;
+use gradual_handlers::Function;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The two deployments of the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scenario {
+    /// A Lambda alias, canary 10 % then 100 %, with BeforeAllowTraffic and AfterAllowTraffic
+    /// hooks.
+    LambdaCanary,
+    /// An ALB listener with a test listener, linear 10 % every minute, with an
+    /// AfterAllowTestTraffic hook.
+    AlbLinear,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 2] = [Scenario::LambdaCanary, Scenario::AlbLinear];
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Scenario::LambdaCanary => "lambda-canary",
+            Scenario::AlbLinear => "alb-linear",
+        })
+    }
+}
+
+/// What goes wrong in a case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Disturbance {
+    Fault(Fault),
+    /// StopExecution from outside, as the `n`th task invocation of the workflow (1, 2, …)
+    /// begins; the invoked function still runs, as a Lambda does after its execution stopped.
+    StopAt(usize),
+}
+
+impl fmt::Display for Disturbance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Disturbance::Fault(fault) => fault.fmt(f),
+            Disturbance::StopAt(n) => write!(f, "StopExecution at task {n}"),
+        }
+    }
+}
+
+/// One run of the matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Case {
+    pub scenario: Scenario,
+    pub disturbance: Disturbance,
+}
+
+impl fmt::Display for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} × {}", self.scenario, self.disturbance)
+    }
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutcomeClass {
+    /// Succeeded, all traffic on the new version.
+    Succeeded,
+    /// Failed or Stopped, all traffic back on the original.
+    RolledBack,
+    /// The client's create was refused every time: no deployment holds the group.
+    NotStarted,
+    /// The rollback's traffic write failed beyond its budget; the deployment ended saying
+    /// where traffic stands, and an alert went out (allowed only for such a fault).
+    RollbackFailedAlerted,
+    /// The deployment or its rollback did not end, or the group stayed busy.
+    Stuck,
+    /// Ended, but some other part of the promise broke.
+    Broken,
+}
+
+impl fmt::Display for OutcomeClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OutcomeClass::Succeeded => "succeeded",
+            OutcomeClass::RolledBack => "rolled back",
+            OutcomeClass::NotStarted => "not started (create refused)",
+            OutcomeClass::RollbackFailedAlerted => "rollback failed, alerted",
+            OutcomeClass::Stuck => "STUCK",
+            OutcomeClass::Broken => "BROKEN",
+        })
+    }
+}
+
+/// What a case showed.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub case: Case,
+    pub class: OutcomeClass,
+    /// What broke the invariant (empty when it held).
+    pub broken: Vec<String>,
+    /// How many calls or invocations the fault hit.
+    pub hits: usize,
+    /// World time from the fault's last hit to the last traffic write (traffic home).
+    pub home_after_fault: Option<Duration>,
+}
+
+impl Outcome {
+    pub fn holds(&self) -> bool {
+        self.broken.is_empty()
+    }
+}
+
+/// The deployment of a scenario, ready to start.
+struct Stage {
+    request: CreateDeploymentRequest,
+    group: DeploymentGroup,
+    target: Target,
+    initial: Routing,
+    topic: TriggerTopic,
+}
+
+const LAMBDA_HOOKS: [(LifecycleEvent, &str); 2] = [
+    (LifecycleEvent::BeforeAllowTraffic, "chaos-before-allow"),
+    (LifecycleEvent::AfterAllowTraffic, "chaos-after-allow"),
+];
+const ALB_HOOKS: [(LifecycleEvent, &str); 1] =
+    [(LifecycleEvent::AfterAllowTestTraffic, "chaos-test-traffic")];
+
+/// The traffic writes of the routers: a fault on one of these that outlasts the rollback is
+/// the one allowed exception.
+const TRAFFIC_WRITES: [&str; 3] = ["UpdateAlias", "ModifyListener", "ModifyRule"];
+
+/// How long a client keeps retrying a refused create, and how often.
+const CREATE_ATTEMPTS: usize = 6;
+const CREATE_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+impl Scenario {
+    async fn stage(self, world: &TestWorld) -> Stage {
+        let topic = world.trigger_topic().await;
+        let (platform, config, target, hooks): (_, _, _, &[(LifecycleEvent, &str)]) =
+            match self {
+                Scenario::LambdaCanary => {
+                    let sample = LambdaWorld::new().await;
+                    let target = Target::LambdaAlias(sample.target("1", "2"));
+                    (
+                        ComputePlatform::Lambda,
+                        "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+                        target,
+                        &LAMBDA_HOOKS,
+                    )
+                }
+                Scenario::AlbLinear => {
+                    let sample = AlbWorld::new().await;
+                    let target = Target::AlbListener(sample.target());
+                    (
+                        ComputePlatform::Ecs,
+                        "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+                        target,
+                        &ALB_HOOKS,
+                    )
+                }
+            };
+        for (_, hook) in hooks {
+            world.hook(hook, super::Reply::Succeed);
+        }
+        let group = DeploymentGroup {
+            application_name: unique_name("chaos"),
+            deployment_group_name: "main".to_owned(),
+            compute_platform: platform,
+            deployment_config_name: config.to_owned(),
+            targets: Vec::new(),
+            auto_rollback_configuration: AutoRollbackConfiguration {
+                enabled: true,
+                events: vec![
+                    AutoRollbackEvent::DeploymentFailure,
+                    AutoRollbackEvent::DeploymentStopOnRequest,
+                ],
+            },
+            alarm_configuration: Default::default(),
+            trigger_configurations: vec![TriggerConfig {
+                trigger_name: "everything".to_owned(),
+                trigger_target_arn: topic.topic_arn.clone(),
+                trigger_events: TriggerEvent::ALL.to_vec(),
+            }],
+        };
+        world.register(&group).await;
+        let hooks: Vec<Hook> = hooks
+            .iter()
+            .map(|(event, function)| Hook {
+                event: *event,
+                function_name: (*function).to_owned(),
+            })
+            .collect();
+        let request = serde_json::from_value(json!({
+            "applicationName": group.application_name,
+            "deploymentGroupName": group.deployment_group_name,
+            "revision": {"revisionType": "Targets", "targets": [target], "hooks": hooks},
+            "clientRequestToken": unique_name("chaos"),
+        }))
+        .expect("a well-formed request");
+        let initial = world.routing(&target).await;
+        Stage {
+            request,
+            group,
+            target,
+            initial,
+            topic,
+        }
+    }
+}
+
+/// The AWS operations a clean run of `scenario` calls, and how many task invocations its
+/// workflow makes: the axes of the matrix, read from the code rather than listed by hand.
+pub async fn survey(scenario: Scenario) -> (Vec<Operation>, usize) {
+    let clock = VirtualClock::auto_advancing();
+    let plan = Arc::new(FaultPlan::new(Arc::new(clock.clone()), Vec::new()));
+    let world = TestWorld::with_plan(clock, Arc::clone(&plan)).await;
+    let stage = scenario.stage(&world).await;
+    let invocations = count_task_invocations(&world);
+    let id = world.start(&stage.request).await;
+    let deployment = world.finish(&id).await;
+    assert_eq!(
+        deployment.status,
+        DeploymentStatus::Succeeded,
+        "the clean run of {scenario} succeeds: {:?}",
+        deployment.error_information
+    );
+    let mut operations: Vec<Operation> =
+        plan.calls().into_iter().map(|call| call.operation).collect();
+    operations.sort();
+    operations.dedup();
+    (operations, invocations.load(Ordering::SeqCst))
+}
+
+/// The functions the workflow invokes.
+fn workflow_functions() -> impl Iterator<Item = String> {
+    Function::ALL
+        .into_iter()
+        .filter(|function| function.substitution().is_some())
+        .map(names::function_name)
+}
+
+fn count_task_invocations(world: &LocalWorld) -> Arc<AtomicUsize> {
+    let count = Arc::new(AtomicUsize::new(0));
+    for name in workflow_functions() {
+        let count = Arc::clone(&count);
+        world.functions.wrap(&name, |inner| Counting { inner, count });
+    }
+    count
+}
+
+struct Counting {
+    inner: Arc<dyn LambdaFunction>,
+    count: Arc<AtomicUsize>,
+}
+
+#[async_trait::async_trait]
+impl LambdaFunction for Counting {
+    async fn invoke(&self, payload: Value) -> Result<Value, FunctionError> {
+        self.count.fetch_add(1, Ordering::SeqCst);
+        self.inner.invoke(payload).await
+    }
+}
+
+/// Stops the execution of the deployment it serves as the `at`th task invocation begins.
+struct StopAt {
+    inner: Arc<dyn LambdaFunction>,
+    count: Arc<AtomicUsize>,
+    at: usize,
+    world_executor: gradual_asl::Executor,
+    execution_arn_of: Arc<dyn Fn(&str) -> String + Send + Sync>,
+}
+
+#[async_trait::async_trait]
+impl LambdaFunction for StopAt {
+    async fn invoke(&self, payload: Value) -> Result<Value, FunctionError> {
+        if self.count.fetch_add(1, Ordering::SeqCst) + 1 == self.at {
+            if let Some(id) = payload.get("deploymentId").and_then(Value::as_str) {
+                let arn = (self.execution_arn_of)(id);
+                let _ = self.world_executor.stop_execution(
+                    &arn,
+                    Some("Operator"),
+                    Some("stopped from the console"),
+                );
+            }
+        }
+        self.inner.invoke(payload).await
+    }
+}
+
+/// The whole product: every operation × fault kind × persistence, every function × crash kind ×
+/// persistence, and a StopExecution at every task invocation, for both scenarios.
+pub async fn full_matrix() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for scenario in Scenario::ALL {
+        let (operations, invocations) = survey(scenario).await;
+        cases.extend(cases_of(scenario, &operations, invocations, &PERSISTENCES));
+    }
+    cases
+}
+
+/// A seeded sample of the product small enough for every `make test`: every operation and
+/// every fault kind appear, each pair with one persistence picked by the seed; every function
+/// crash kind once; StopExecution at every task invocation of the Lambda scenario and at a
+/// sample of the ALB one's.
+pub async fn ci_matrix(seed: u64) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for scenario in Scenario::ALL {
+        let (operations, invocations) = survey(scenario).await;
+        let all = cases_of(scenario, &operations, invocations, &PERSISTENCES);
+        let mut groups: BTreeMap<String, Vec<Case>> = BTreeMap::new();
+        for case in all {
+            let key = match &case.disturbance {
+                Disturbance::Fault(fault) => fault.target.to_string(),
+                Disturbance::StopAt(n) => format!("stop {}", n % stop_stride(scenario)),
+            };
+            groups.entry(key).or_default().push(case);
+        }
+        for (index, (_, group)) in groups.into_iter().enumerate() {
+            let pick = (seed as usize).wrapping_add(index * 7) % group.len();
+            cases.push(group[pick].clone());
+        }
+    }
+    cases
+}
+
+/// The ALB scenario makes many task invocations (ten steps); the CI sample stops at one in
+/// this many of them.
+fn stop_stride(scenario: Scenario) -> usize {
+    match scenario {
+        Scenario::LambdaCanary => usize::MAX,
+        Scenario::AlbLinear => 8,
+    }
+}
+
+/// Once, for 90 s of world time (past the tasks' own retries of a few seconds), and until
+/// the workflow ends (past the rollback's budget of about 40 minutes).
+pub const PERSISTENCES: [Persistence; 3] = [
+    Persistence::Once,
+    Persistence::For(Duration::from_secs(90)),
+    Persistence::UntilLifted,
+];
+
+fn cases_of(
+    scenario: Scenario,
+    operations: &[Operation],
+    invocations: usize,
+    persistences: &[Persistence],
+) -> Vec<Case> {
+    let case = |disturbance| Case {
+        scenario,
+        disturbance,
+    };
+    let mut cases = Vec::new();
+    for operation in operations {
+        for kind in FaultKind::ALL {
+            for persistence in persistences {
+                cases.push(case(Disturbance::Fault(Fault {
+                    target: FaultTarget::Call(operation.clone(), kind),
+                    persistence: *persistence,
+                })));
+            }
+        }
+    }
+    for function in workflow_functions() {
+        for kind in CrashKind::ALL {
+            for persistence in persistences {
+                cases.push(case(Disturbance::Fault(Fault {
+                    target: FaultTarget::Function(function.clone(), kind),
+                    persistence: *persistence,
+                })));
+            }
+        }
+    }
+    for n in 1..=invocations {
+        cases.push(case(Disturbance::StopAt(n)));
+    }
+    cases
+}
+
+/// Runs one case on a fresh world and checks the promise.
+pub async fn run(case: &Case) -> Outcome {
+    let clock = VirtualClock::auto_advancing();
+    let faults = match &case.disturbance {
+        Disturbance::Fault(fault) => vec![fault.clone()],
+        Disturbance::StopAt(_) => Vec::new(),
+    };
+    let plan = Arc::new(FaultPlan::new(Arc::new(clock.clone()), faults));
+    let world = TestWorld::with_plan(clock, Arc::clone(&plan)).await;
+    let stage = case.scenario.stage(&world).await;
+    if let Disturbance::StopAt(at) = case.disturbance {
+        stop_at(&world, at);
+    }
+    // "Until the end" ends with the workflow: reconciliation then sees a healthy service.
+    let lifted = Arc::clone(&plan);
+    world
+        .executor
+        .on_execution_end(Arc::new(move |_| lifted.lift()));
+
+    let mut broken = Vec::new();
+    let Some(id) = create_like_a_client(&world, &stage).await else {
+        plan.lift();
+        return settle_not_started(case, &world, &stage, &plan).await;
+    };
+    let ended = tokio::time::timeout(Duration::from_secs(120), world.wait_for(&id)).await;
+    if ended.is_err() {
+        broken.push("the workflow did not end within two minutes of real time".to_owned());
+    }
+    let deployment = world.deployment(&id).await;
+    let rollback = match &deployment.rollback_info.rollback_deployment_id {
+        Some(rollback_id) => Some(world.deployment(rollback_id).await),
+        None => None,
+    };
+    let mut class = check_ending(&deployment, rollback.as_ref(), &mut broken);
+    let active = world
+        .store
+        .active_deployment(&stage.group.application_name, &stage.group.deployment_group_name)
+        .await
+        .expect("read the group's slot");
+    if let Some(holder) = active {
+        broken.push(format!("the group is still held by {holder}"));
+        class = OutcomeClass::Stuck;
+    }
+    let routing = world.routing(&stage.target).await;
+    if class != OutcomeClass::Stuck {
+        class = check_traffic(case, &stage, &deployment, rollback.as_ref(), &routing, &mut broken);
+    }
+    check_triggers(&world, &stage, &deployment, rollback.as_ref(), &plan, case, &mut broken).await;
+    check_history(&world, &deployment, &mut broken).await;
+    if !broken.is_empty() && class != OutcomeClass::Stuck {
+        class = OutcomeClass::Broken;
+    }
+    Outcome {
+        case: case.clone(),
+        class,
+        broken,
+        hits: plan.hits(),
+        home_after_fault: home_after_fault(&plan),
+    }
+}
+
+fn stop_at(world: &TestWorld, at: usize) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let prefix = world.execution_arn("");
+    for name in workflow_functions() {
+        let prefix = prefix.clone();
+        world.functions.wrap(&name, |inner| StopAt {
+            inner,
+            count: Arc::clone(&count),
+            at,
+            world_executor: world.executor.clone(),
+            execution_arn_of: Arc::new(move |id: &str| format!("{prefix}{id}")),
+        });
+    }
+}
+
+/// Sends the create as a client does: a refusal it may retry (a service error) is sent again
+/// with the same token, a minute later, a few times.
+async fn create_like_a_client(world: &TestWorld, stage: &Stage) -> Option<gradual_core::DeploymentId> {
+    for attempt in 1..=CREATE_ATTEMPTS {
+        match world.deploy(&stage.request).await {
+            Ok(id) => return Some(id),
+            Err(error) if attempt < CREATE_ATTEMPTS && error.error_type != "InvalidInput" => {
+                drop(world.clock.sleep(CREATE_RETRY_WAIT).await);
+            }
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// A create refused every time must leave nothing behind: no deployment holds the group.
+async fn settle_not_started(
+    case: &Case,
+    world: &TestWorld,
+    stage: &Stage,
+    plan: &FaultPlan,
+) -> Outcome {
+    let mut broken = Vec::new();
+    let group = &stage.group;
+    let active = world
+        .store
+        .active_deployment(&group.application_name, &group.deployment_group_name)
+        .await
+        .expect("read the group's slot");
+    let mut class = OutcomeClass::NotStarted;
+    if let Some(holder) = active {
+        // A deployment was stored but never answered: it must have ended.
+        let held = world.deployment(&holder).await;
+        if !held.status.is_terminal() {
+            broken.push(format!(
+                "the refused create left {holder} {} holding the group",
+                held.status
+            ));
+            class = OutcomeClass::Stuck;
+        }
+    }
+    if world.routing(&stage.target).await != stage.initial {
+        broken.push("a refused create moved traffic".to_owned());
+        class = OutcomeClass::Broken;
+    }
+    Outcome {
+        case: case.clone(),
+        class,
+        broken,
+        hits: plan.hits(),
+        home_after_fault: None,
+    }
+}
+
+fn check_ending(
+    deployment: &Deployment,
+    rollback: Option<&Deployment>,
+    broken: &mut Vec<String>,
+) -> OutcomeClass {
+    if !deployment.status.is_terminal() {
+        broken.push(format!(
+            "the deployment is still {} ({:?})",
+            deployment.status, deployment.error_information
+        ));
+        return OutcomeClass::Stuck;
+    }
+    if let Some(rollback) = rollback {
+        if !rollback.status.is_terminal() {
+            broken.push(format!("its rollback {} is still {}", rollback.id, rollback.status));
+            return OutcomeClass::Stuck;
+        }
+    }
+    OutcomeClass::Broken
+}
+
+fn check_traffic(
+    case: &Case,
+    stage: &Stage,
+    deployment: &Deployment,
+    rollback: Option<&Deployment>,
+    routing: &Routing,
+    broken: &mut Vec<String>,
+) -> OutcomeClass {
+    let home = *routing == stage.initial;
+    let on_new = all_on_new(routing);
+    match (deployment.status, rollback.map(|r| r.status)) {
+        (DeploymentStatus::Succeeded, None) if on_new => OutcomeClass::Succeeded,
+        (DeploymentStatus::Failed | DeploymentStatus::Stopped, Some(DeploymentStatus::Succeeded))
+            if home =>
+        {
+            OutcomeClass::RolledBack
+        }
+        (DeploymentStatus::Failed | DeploymentStatus::Stopped, Some(DeploymentStatus::Failed))
+            if traffic_write_fault_to_the_end(case) =>
+        {
+            let message = rollback
+                .and_then(|r| r.error_information.as_ref())
+                .map(|error| error.message.clone())
+                .unwrap_or_default();
+            if !message.contains("% on the new version") && !message.contains("traffic") {
+                broken.push(format!(
+                    "the rollback failed without saying where traffic stands: {message:?}"
+                ));
+            }
+            OutcomeClass::RollbackFailedAlerted
+        }
+        (status, rollback_status) => {
+            broken.push(format!(
+                "ended {status} (rollback {rollback_status:?}, error {:?}) with traffic {routing:?}, \
+                 initially {:?}",
+                deployment.error_information, stage.initial
+            ));
+            OutcomeClass::Broken
+        }
+    }
+}
+
+fn all_on_new(routing: &Routing) -> bool {
+    match routing {
+        Routing::Alias {
+            version,
+            additional_weights,
+        } => version == "2" && additional_weights.is_empty(),
+        Routing::Listener { production, .. } => production.blue == 0 && production.green > 0,
+    }
+}
+
+fn traffic_write_fault_to_the_end(case: &Case) -> bool {
+    matches!(
+        &case.disturbance,
+        Disturbance::Fault(Fault {
+            target: FaultTarget::Call(operation, _),
+            persistence: Persistence::UntilLifted,
+        }) if TRAFFIC_WRITES.contains(&operation.name.as_str())
+    )
+}
+
+fn sns_faulted(case: &Case) -> bool {
+    matches!(
+        &case.disturbance,
+        Disturbance::Fault(Fault {
+            target: FaultTarget::Call(operation, _),
+            ..
+        }) if operation.service == "sns"
+    )
+}
+
+async fn check_triggers(
+    world: &TestWorld,
+    stage: &Stage,
+    deployment: &Deployment,
+    rollback: Option<&Deployment>,
+    _plan: &FaultPlan,
+    case: &Case,
+    broken: &mut Vec<String>,
+) {
+    let mut published: BTreeMap<String, usize> = BTreeMap::new();
+    for notification in world.notifications(&stage.topic).await {
+        *published
+            .entry(notification.event_name.unwrap_or_default())
+            .or_default() += 1;
+    }
+    for (event, count) in &published {
+        if *count > 1 {
+            broken.push(format!("{event} was published {count} times"));
+        }
+    }
+    if sns_faulted(case) {
+        return;
+    }
+    let mut expected = Vec::new();
+    match deployment.status {
+        DeploymentStatus::Succeeded => expected.push("DeploymentSuccess"),
+        DeploymentStatus::Stopped => expected.push("DeploymentStop"),
+        _ => {}
+    }
+    if deployment.counts_as_failure() {
+        expected.push("DeploymentFailure");
+    }
+    if rollback.is_some_and(|r| r.status == DeploymentStatus::Succeeded) {
+        expected.push("DeploymentRollback");
+    }
+    for event in expected {
+        if !published.contains_key(event) {
+            broken.push(format!(
+                "{event} was never published (published: {published:?})"
+            ));
+        }
+    }
+}
+
+async fn check_history(world: &TestWorld, deployment: &Deployment, broken: &mut Vec<String>) {
+    let history = world
+        .store
+        .history(&deployment.id)
+        .await
+        .expect("read the history");
+    let mut previous: Option<OffsetDateTime> = None;
+    for record in &history {
+        if previous.is_some_and(|previous| record.at < previous) {
+            broken.push(format!("history record {} is out of order", record.key));
+        }
+        previous = Some(record.at);
+    }
+    let last_status = history.iter().rev().find_map(|record| match &record.entry {
+        HistoryEntry::Status { to, .. } => Some(to.clone()),
+        _ => None,
+    });
+    if last_status.as_deref() != Some(deployment.status.to_string().as_str()) {
+        broken.push(format!(
+            "the history's last status is {last_status:?}, the deployment is {}",
+            deployment.status
+        ));
+    }
+}
+
+fn home_after_fault(plan: &FaultPlan) -> Option<Duration> {
+    let fault_end = plan.last_hit()?;
+    let home = plan
+        .calls()
+        .into_iter()
+        .filter(|call| {
+            call.injected.is_none() && TRAFFIC_WRITES.contains(&call.operation.name.as_str())
+        })
+        .map(|call| call.at)
+        .max()?;
+    Some((home - fault_end).try_into().unwrap_or(Duration::ZERO))
+}

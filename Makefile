@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test demo venv fmt-check static-checks clippy unit-and-integration sam-build
+.PHONY: test demo venv fmt-check static-checks clippy unit-and-integration sam-build chaos
 
 test: venv fmt-check static-checks clippy unit-and-integration
 
@@ -28,6 +28,12 @@ unit-and-integration: venv
 
 demo: venv
 	$(CARGO) run --locked -p gradual-local --bin gradual-demo -- --time-scale 60
+
+# The full fault matrix (docs/reliability.md): every AWS call × fault kind × persistence, every
+# function crash, a StopExecution at every task, on two deployments. `make test` runs a seeded
+# sample of it.
+chaos: venv
+	$(CARGO) run --locked --profile tools -p gradual-bench --bin chaos
 
 # Builds every function for arm64 with cargo-lambda, as `sam deploy` ships them. Not part of
 # `make test`: it needs cargo-lambda, zig and the aarch64 target (docs/deploy-to-aws.md).

@@ -981,3 +981,73 @@ fn the_rollback_keeps_trying_through_tens_of_minutes_of_outage() {
         "no wait between two attempts beyond five minutes"
     );
 }
+
+#[test]
+fn reconciliation_waits_out_every_function_and_every_bookkeeping_state_leads_to_it() {
+    let packaging = load_repository();
+    let resources = resources(&packaging.template);
+    let globals = &packaging.template["Globals"]["Function"];
+    // The functions an execution runs: those its definition's substitutions name.
+    let substitutions =
+        &resources["DeploymentStateMachine"]["Properties"]["DefinitionSubstitutions"];
+    let invoked: Vec<&str> = substitutions
+        .as_mapping()
+        .expect("substitutions")
+        .values()
+        .filter_map(get_att_arn)
+        .collect();
+    assert!(invoked.len() >= 5, "{invoked:?}");
+    let longest_timeout = of_type(&resources, "AWS::Serverless::Function")
+        .iter()
+        .filter(|(id, _)| invoked.contains(id))
+        .filter_map(|(_, function)| {
+            function["Properties"]["Timeout"]
+                .as_u64()
+                .or_else(|| globals["Timeout"].as_u64())
+        })
+        .max()
+        .expect("functions with a timeout");
+    let queue = &resources["ReconcileQueue"]["Properties"];
+    let delay = queue["DelaySeconds"].as_u64().expect("a delay");
+    assert_eq!(delay, gradual_handlers::reconcile::DELAY_SECONDS);
+    assert!(
+        delay > longest_timeout,
+        "the queue holds an execution's end {delay} s, and a task's function may run {longest_timeout} s"
+    );
+    let reconcile = &resources["ReconcileFunction"]["Properties"];
+    let visibility = queue["VisibilityTimeout"]
+        .as_u64()
+        .expect("a visibility timeout");
+    let runs = reconcile["Timeout"].as_u64().expect("reconcile's timeout");
+    assert!(
+        visibility >= 6 * runs,
+        "Lambda advises six times the function's timeout"
+    );
+
+    // Each bookkeeping state catches every error into a state that ends the execution, which
+    // reconciliation then finishes.
+    let definition: serde_json::Value = serde_json::from_str(&read(
+        &repository().join("statemachines/deployment.asl.json"),
+    ))
+    .expect("the definition is JSON");
+    let states = &definition["States"];
+    for bookkeeping in [
+        "RecordSuccess",
+        "RecordFailure",
+        "RecordRollback",
+        "RecordRollbackFailure",
+    ] {
+        let catchers = states[bookkeeping]["Catch"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let caught_everything = catchers.iter().any(|catcher| {
+            catcher["ErrorEquals"] == serde_json::json!(["States.ALL"])
+                && states[catcher["Next"].as_str().unwrap_or_default()]["Type"] == "Fail"
+        });
+        assert!(
+            caught_everything,
+            "{bookkeeping} catches States.ALL into a Fail state"
+        );
+    }
+}

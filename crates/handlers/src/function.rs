@@ -9,7 +9,7 @@ use crate::create_deployment::{CreateDeployment, DeploymentEntry};
 use crate::get_deployment::GetDeployment;
 use crate::handler::{handle_json, Handler};
 use crate::hook_callback::HookCallback;
-use crate::reconcile::{Reconcile, Reconciler};
+use crate::reconcile::{Reconcile, ReconcileQueue, Reconciler};
 use crate::record_status::RecordStatus;
 use crate::register::Register;
 use crate::run_hook::RunHook;
@@ -210,7 +210,7 @@ impl Function {
             Function::CreateDeployment => Box::new(DeploymentEntry::from_ports(ports)?),
             Function::GetDeployment => Box::new(GetDeployment::from_ports(ports)?),
             Function::HookCallback => Box::new(HookCallback::from_ports(ports)?),
-            Function::Reconcile => Box::new(Reconcile::from_ports(ports)?),
+            Function::Reconcile => Box::new(ReconcileQueue::from_ports(ports)?),
             Function::RecordStatus => Box::new(RecordStatus::from_ports(ports)?),
             Function::Register => Box::new(Register::from_ports(ports)?),
             Function::RunHook => Box::new(RunHook::from_ports(ports)?),
@@ -348,6 +348,14 @@ impl StopDeployment {
             workflow: ports.workflow()?,
             clock: ports.clock(),
             reconciler: Reconciler::from_ports(ports)?,
+        })
+    }
+}
+
+impl ReconcileQueue {
+    pub fn from_ports<P: Ports>(ports: &P) -> Result<Self, P::Error> {
+        Ok(ReconcileQueue {
+            reconcile: Reconcile::from_ports(ports)?,
         })
     }
 }

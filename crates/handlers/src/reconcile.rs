@@ -2,9 +2,13 @@
 //! operator's StopExecution, a `States.Runtime` error, an execution timeout, a bookkeeping step
 //! that failed beyond its retries — so that traffic still comes home and the group is freed.
 //!
-//! An EventBridge rule sends it Step Functions' "Execution Status Change" events (FAILED,
-//! ABORTED, TIMED_OUT) of the deployment state machine; stop-deployment uses the same
-//! [`Reconciler`] when a deployment has no running workflow at all. It does what the workflow's
+//! An EventBridge rule sends Step Functions' "Execution Status Change" events (FAILED,
+//! ABORTED, TIMED_OUT) of the deployment state machine to a queue that holds each one for
+//! [`DELAY_SECONDS`], longer than any of gradual's functions may run: a task the stopped
+//! execution had started has finished by then, and cannot race reconciliation (a success
+//! recorded by a late `RecordSuccess` stands). The queue retries a failed event and keeps
+//! one that keeps failing. stop-deployment uses the same [`Reconciler`] when a deployment has
+//! no running workflow at all. It does what the workflow's
 //! failure path would have done, with the same handlers: record the failure (or the stop), roll
 //! traffic back when the group's rules say so, record the rollback, publish the triggers. Every
 //! step is idempotent: an event for a deployment that ended properly (the workflow's own
@@ -14,11 +18,14 @@ use crate::error::HandlerError;
 use crate::handler::Handler;
 use crate::record_status::{RecordAction, RecordStatus, RecordStatusInput};
 use crate::shift_traffic::{ShiftTraffic, TrafficActionName, TrafficInput};
-use crate::support::deployments::{ensure_status_recorded, load};
+use crate::support::deployments::{ensure_status_recorded, load, move_to};
 use crate::support::failure::WorkflowFailure;
 use async_trait::async_trait;
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use gradual_core::{ComputePlatform, Deployment, DeploymentId, DeploymentStatus};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use gradual_core::{
+    ComputePlatform, Deployment, DeploymentId, DeploymentStatus, ErrorCode, ErrorInformation,
+};
 use serde::{Deserialize, Serialize};
 
 /// The `source` of Step Functions' events.
@@ -43,6 +50,11 @@ pub struct ExecutionStatusChange {
 
 /// What the rule delivers.
 pub type ExecutionEndEvent = EventBridgeEvent<ExecutionStatusChange>;
+
+/// How long the queue holds an event before reconcile sees it: longer than the longest
+/// timeout of gradual's functions (60 s, the traffic functions), so that no task of the
+/// ended execution still runs.
+pub const DELAY_SECONDS: u64 = 90;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +99,10 @@ impl Reconciler {
     ) -> Result<ReconcileOutput, HandlerError> {
         let deployment = load(self.record.store.as_ref(), deployment_id).await?;
         let mut outcome = Reconciled::AlreadyEnded;
-        let roll_back = if deployment.status.is_terminal() {
+        let roll_back = if deployment.status == DeploymentStatus::Succeeded {
+            self.abandon_rollback(&deployment).await?;
+            false
+        } else if deployment.status.is_terminal() {
             self.rollback_unfinished(&deployment).await?
         } else {
             tracing::warn!(
@@ -108,14 +123,69 @@ impl Reconciler {
         if roll_back {
             outcome = self.roll_back(&deployment).await?;
         }
-        let status = load(self.record.store.as_ref(), deployment_id)
-            .await?
-            .status;
+        let status = self.complete_records(deployment_id).await?;
         Ok(ReconcileOutput {
             deployment_id: deployment_id.clone(),
             outcome,
             status,
         })
+    }
+
+    /// A workflow that died in its bookkeeping may have left an ended deployment without the
+    /// history record of its last status, or without its last triggers: both are written now
+    /// (each at most once, whoever wrote it first). Returns the deployment's status.
+    async fn complete_records(
+        &self,
+        deployment_id: &DeploymentId,
+    ) -> Result<DeploymentStatus, HandlerError> {
+        let store = self.record.store.as_ref();
+        let clock = self.record.clock.as_ref();
+        let deployment = load(store, deployment_id).await?;
+        let rollback = match &deployment.rollback_info.rollback_deployment_id {
+            Some(id) => Some(load(store, id).await?),
+            None => None,
+        };
+        for ended in std::iter::once(&deployment).chain(rollback.as_ref()) {
+            if ended.status.is_terminal() {
+                ensure_status_recorded(store, clock, ended).await?;
+            }
+        }
+        let events = deployment.ending_triggers(rollback.as_ref());
+        self.record
+            .publisher()
+            .publish(&deployment, &events)
+            .await?;
+        Ok(deployment.status)
+    }
+
+    /// A deployment whose success was recorded while its failure was being recorded keeps
+    /// its success: a rollback created meanwhile ends without moving traffic, and frees the
+    /// group.
+    async fn abandon_rollback(&self, deployment: &Deployment) -> Result<(), HandlerError> {
+        let Some(rollback_id) = &deployment.rollback_info.rollback_deployment_id else {
+            return Ok(());
+        };
+        let store = self.record.store.as_ref();
+        let rollback = load(store, rollback_id).await?;
+        if rollback.status.is_terminal() {
+            return Ok(());
+        }
+        let error = ErrorInformation::new(
+            ErrorCode::InternalError,
+            format!(
+                "not needed: {} succeeded before its failure was recorded",
+                deployment.id
+            ),
+        );
+        move_to(
+            store,
+            self.record.clock.as_ref(),
+            &rollback,
+            DeploymentStatus::Stopped,
+            Some(error),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Whether an ended deployment has a rollback that has not ended (its workflow died
@@ -192,6 +262,60 @@ impl Handler for Reconcile {
         })?;
         let failure = workflow_failure(&change)?;
         self.reconciler.finish(&deployment_id, failure).await
+    }
+}
+
+/// The function's handler: the events as the queue delivers them, in batches. A failed event
+/// is reported so that the queue delivers it again; one that is no execution end of a
+/// deployment is logged and dropped.
+pub struct ReconcileQueue {
+    pub reconcile: Reconcile,
+}
+
+#[async_trait]
+impl Handler for ReconcileQueue {
+    type Input = SqsEvent;
+    type Output = SqsBatchResponse;
+
+    async fn handle(&self, batch: SqsEvent) -> Result<SqsBatchResponse, HandlerError> {
+        let mut response = SqsBatchResponse::default();
+        for message in batch.records {
+            let message_id = message.message_id.unwrap_or_default();
+            let event = message
+                .body
+                .as_deref()
+                .ok_or_else(|| "the message has no body".to_owned())
+                .and_then(|body| {
+                    serde_json::from_str::<ExecutionEndEvent>(body)
+                        .map_err(|error| format!("body: {error}"))
+                });
+            let answer = match event {
+                Ok(event) => self.reconcile.handle(event).await,
+                Err(problem) => Err(HandlerError::InvalidInput(problem)),
+            };
+            match answer {
+                Ok(output) => tracing::info!(
+                    deployment_id = %output.deployment_id,
+                    outcome = ?output.outcome,
+                    status = %output.status,
+                    "reconciled"
+                ),
+                Err(HandlerError::InvalidInput(problem)) => tracing::error!(
+                    %message_id,
+                    %problem,
+                    "not an execution end of a deployment; dropped"
+                ),
+                Err(error) => {
+                    tracing::warn!(
+                        %message_id,
+                        %error,
+                        "reconciliation failed; the queue delivers the event again"
+                    );
+                    response.add_failure(message_id);
+                }
+            }
+        }
+        Ok(response)
     }
 }
 

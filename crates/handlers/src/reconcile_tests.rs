@@ -338,3 +338,116 @@ async fn a_stop_of_a_deployment_without_a_running_workflow_ends_it_at_once() {
         ["DeploymentStart", "DeploymentStop", "DeploymentRollback"]
     );
 }
+
+#[tokio::test]
+async fn an_ended_deployment_whose_last_records_were_lost_has_them_written() {
+    use gradual_core::ports::{DeploymentRecords, StatusChange};
+    let world = World::new();
+    let group = world
+        .group("shop", "checkout", |group| {
+            group.auto_rollback_configuration.enabled = false;
+        })
+        .await;
+    let router = alias();
+    let id = shifted(&world, &group, &router).await;
+    // The workflow's failure step changed the status, then died before its history record
+    // and its trigger.
+    let change = StatusChange {
+        expected: DeploymentStatus::InProgress,
+        next: DeploymentStatus::Failed,
+        error_information: Some(gradual_core::ErrorInformation::new(
+            ErrorCode::HookExecutionFailure,
+            "smoke test failed",
+        )),
+        at: world.deployment(&id).await.create_time,
+    };
+    world.store.change_status(&id, &change).await.unwrap();
+    assert!(!world
+        .history_keys(&id)
+        .await
+        .contains(&"status:Failed".to_owned()));
+
+    let answer = run(
+        &reconcile(&world, router.clone()),
+        execution_ended(
+            &id,
+            "FAILED",
+            "ServiceUnavailable",
+            "a bookkeeping step failed",
+        ),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(answer["outcome"], "already-ended");
+    assert!(
+        world
+            .history_keys(&id)
+            .await
+            .contains(&"status:Failed".to_owned()),
+        "{:?}",
+        world.history_keys(&id).await
+    );
+    assert_eq!(
+        world.notifier.event_names(),
+        ["DeploymentStart", "DeploymentFailure"]
+    );
+}
+
+#[tokio::test]
+async fn a_rollback_created_as_the_deployment_succeeded_ends_without_moving_traffic() {
+    use gradual_core::deployment::token::rollback_token;
+    use gradual_core::ports::{DeploymentRecords, IdempotencyKey, StatusChange};
+    let world = World::new();
+    let group = world.group("shop", "checkout", |_| {}).await;
+    let router = alias();
+    let id = world.started_deployment(&group).await;
+    router.change_out_of_band(100);
+    // A failure being recorded created the rollback, which took over the group, while the
+    // success was recorded.
+    let deployment = world.deployment(&id).await;
+    let rollback = deployment.rollback(deployment.create_time);
+    let key = IdempotencyKey {
+        token: rollback_token(&id),
+        fingerprint: id.to_string(),
+    };
+    world
+        .store
+        .create_deployment(&rollback, Some(&key))
+        .await
+        .unwrap();
+    world
+        .store
+        .link_rollback(&id, &rollback.id, "rolled back after INTERNAL_ERROR")
+        .await
+        .unwrap();
+    let change = StatusChange {
+        expected: DeploymentStatus::InProgress,
+        next: DeploymentStatus::Succeeded,
+        error_information: None,
+        at: deployment.create_time,
+    };
+    world.store.change_status(&id, &change).await.unwrap();
+
+    let answer = run(
+        &reconcile(&world, router.clone()),
+        execution_ended(&id, "ABORTED", "", ""),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(answer["status"], "Succeeded");
+    assert_eq!(router.percent_on_new(), 100, "the success stands");
+    assert_eq!(router.writes(), 0);
+    let abandoned = world.deployment(&rollback.id).await;
+    assert_eq!(abandoned.status, DeploymentStatus::Stopped);
+    assert_eq!(
+        abandoned.error_information.unwrap().message,
+        format!("not needed: {id} succeeded before its failure was recorded")
+    );
+    assert_eq!(
+        world.store.active_deployment("shop", "checkout").await,
+        Ok(None),
+        "the group is free"
+    );
+}

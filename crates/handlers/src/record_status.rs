@@ -3,6 +3,7 @@
 //! matching triggers. Every action may be replayed: it then changes and publishes nothing more.
 
 use crate::error::HandlerError;
+use crate::function::Function;
 use crate::handler::Handler;
 use crate::support::deployments::{load, move_to};
 use crate::support::failure::WorkflowFailure;
@@ -16,7 +17,8 @@ use gradual_core::ports::{
 };
 use gradual_core::trigger::Origin;
 use gradual_core::{
-    Deployment, DeploymentId, DeploymentStatus, ErrorCode, ErrorInformation, TriggerEvent,
+    ComputePlatform, Deployment, DeploymentId, DeploymentStatus, ErrorCode, ErrorInformation,
+    TriggerEvent,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -161,18 +163,27 @@ impl RecordStatus {
         deployment: Deployment,
         failure: WorkflowFailure,
     ) -> Result<RecordStatusOutput, HandlerError> {
-        let stop = self.signals.stop_request(&deployment.id).await?;
-        let Ending {
-            status,
-            error,
-            roll_back,
-        } = deployment.ending(stop.as_ref(), failure.error_information());
-        let rollback_id = if roll_back {
-            Some(self.create_rollback(&deployment, &error).await?)
+        let (deployment, roll_back, rollback_id) = if deployment.status.is_terminal() {
+            // A replay, or a deployment that ended meanwhile (a success recorded first): its
+            // ending stands, and only the triggers are made sure of.
+            let rollback_id = deployment.rollback_info.rollback_deployment_id.clone();
+            (deployment, rollback_id.is_some(), rollback_id)
         } else {
-            None
+            let stop = self.signals.stop_request(&deployment.id).await?;
+            let Ending {
+                status,
+                error,
+                roll_back,
+            } = deployment.ending(stop.as_ref(), failure.error_information());
+            let rollback_id = if roll_back {
+                Some(self.create_rollback(&deployment, &error).await?)
+            } else {
+                None
+            };
+            let deployment = self.move_to(&deployment, status, Some(error)).await?;
+            (deployment, roll_back, rollback_id)
         };
-        let deployment = self.move_to(&deployment, status, Some(error)).await?;
+        let status = deployment.status;
         let mut events = Vec::new();
         if status == DeploymentStatus::Stopped {
             events.push(TriggerEvent::DeploymentStop);
@@ -246,7 +257,8 @@ impl RecordStatus {
             }
             _ => rollback,
         };
-        let error = failure.error_information();
+        let mut error = failure.error_information();
+        error.message = where_traffic_stands(&deployment, &error.message);
         tracing::error!(deployment_id = %deployment.id, rollback_id = %rollback.id, %error, "traffic could not be restored");
         self.move_to(&rollback, DeploymentStatus::Failed, Some(error))
             .await?;
@@ -269,6 +281,21 @@ impl RecordStatus {
             })?;
         load(self.store.as_ref(), id).await
     }
+}
+
+/// A failed rollback's error says why, where traffic was last recorded, and how to finish the
+/// job once the target's service answers again (docs/reliability.md).
+fn where_traffic_stands(deployment: &Deployment, cause: &str) -> String {
+    let function = match deployment.compute_platform {
+        ComputePlatform::Lambda => Function::ShiftAliasWeight,
+        ComputePlatform::Ecs => Function::SwapAlbTargets,
+    };
+    format!(
+        "{cause}; traffic was last recorded at {} % on the new version; to finish the rollback \
+         once the service answers, invoke <stack>-{function} with \
+         {{\"deploymentId\": \"{}\", \"action\": \"rollback\"}}",
+        deployment.traffic.percent, deployment.id
+    )
 }
 
 fn outcome(deployment: &Deployment, rollback: bool) -> RecordStatusOutput {

@@ -473,3 +473,49 @@ async fn a_trigger_that_cannot_be_published_never_keeps_traffic_from_going_back(
         "the group is free"
     );
 }
+
+#[tokio::test]
+async fn a_failure_recorded_after_the_success_changes_nothing_and_creates_no_rollback() {
+    let world = World::new();
+    let group = world.group("shop", "checkout", |_| {}).await;
+    let id = world.started_deployment(&group).await;
+    let succeed = json!({"deploymentId": id, "action": "succeed"});
+    run(&world.record_status(), succeed).await.unwrap();
+    let before = world.snapshot(&group, &[&id]).await;
+
+    // The failure path of an execution stopped while its success was being recorded.
+    let answer = run(&world.record_status(), hook_failed(&id)).await.unwrap();
+
+    assert_eq!(answer, json!({"status": "Succeeded", "rollback": false}));
+    assert_eq!(world.snapshot(&group, &[&id]).await, before);
+    assert_eq!(world.deployments_of("shop", "checkout").await, [id]);
+}
+
+#[tokio::test]
+async fn a_claimed_trigger_is_never_published_again_even_when_its_publication_failed() {
+    let world = World::new();
+    let group = world.group("shop", "checkout", |_| {}).await;
+    let topic = group.trigger_configurations[0].trigger_target_arn.clone();
+    let id = world.started_deployment(&group).await;
+    world.notifier.fail_topic(&topic);
+    let succeed = json!({"deploymentId": id, "action": "succeed"});
+    run(&world.record_status(), succeed.clone()).await.unwrap();
+
+    // A replay of the step (or reconciliation) finds the claim and sends nothing: a
+    // publication whose answer was lost may have reached subscribers.
+    run(&world.record_status(), succeed).await.unwrap();
+
+    assert_eq!(world.notifier.event_names(), ["DeploymentStart"]);
+    let keys = world.history_keys(&id).await;
+    let trigger = &group.trigger_configurations[0].trigger_name;
+    for key in [
+        format!("trigger:DeploymentSuccess:{trigger}"),
+        format!("trigger-failed:DeploymentSuccess:{trigger}"),
+    ] {
+        assert_eq!(
+            keys.iter().filter(|k| **k == key).count(),
+            1,
+            "{key} in {keys:?}"
+        );
+    }
+}

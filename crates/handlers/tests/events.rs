@@ -1,6 +1,7 @@
 //! The sample payloads under `events/` are valid inputs of their functions' handlers, and cover
 //! every action, so that the samples cannot drift from the code.
 
+use aws_lambda_events::event::sqs::SqsEvent;
 use gradual_handlers::alarm_listener::AlarmStateChangeEvent;
 use gradual_handlers::bake::BakeInput;
 use gradual_handlers::create_deployment::EntryRequest;
@@ -36,6 +37,16 @@ fn deployment_request(payload: Value) -> Result<(), String> {
         .map_err(|error| error.to_string())
 }
 
+/// A reconcile sample is a batch of the queue whose every body is an execution's end.
+fn execution_ends(payload: Value) -> Result<(), String> {
+    let batch = serde_json::from_value::<SqsEvent>(payload).map_err(|e| e.to_string())?;
+    for message in batch.records {
+        let body = message.body.ok_or("a message without a body")?;
+        serde_json::from_str::<ExecutionEndEvent>(&body).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// The input type of each function.
 fn check_for(function: Function) -> Check {
     match function {
@@ -49,7 +60,7 @@ fn check_for(function: Function) -> Check {
         Function::GetDeployment => input_of::<GetDeploymentInput>,
         Function::Register => input_of::<RegisterInput>,
         Function::AlarmListener => input_of::<AlarmStateChangeEvent>,
-        Function::Reconcile => input_of::<ExecutionEndEvent>,
+        Function::Reconcile => execution_ends,
     }
 }
 

@@ -192,7 +192,17 @@ impl Interpreter {
         deadline: OffsetDateTime,
     ) -> Result<Value, StatesError> {
         let invocation = match self.invocation(resource, parameters) {
-            Ok(invocation) => tokio::spawn(invocation),
+            Ok(invocation) => {
+                // The handler keeps the clock still while it runs, even once nobody awaits it
+                // (its execution stopped): as in AWS, where a stopped execution's function
+                // runs on for its real seconds, not for any of the workflow's time.
+                let busy = self.world.clock.hold();
+                tokio::spawn(async move {
+                    let answer = invocation.await;
+                    drop(busy);
+                    answer
+                })
+            }
             Err(error) => return Err(error),
         };
         let timeout = self.world.clock.sleep_until(deadline);

@@ -28,8 +28,7 @@ impl HistoryStore for DynamoDbStore {
         // Each call takes its own number: a record found with ours is this call's own write,
         // whose answer was lost and which the SDK sent again.
         let ours = |found: &Item| {
-            found.get(SEQUENCE).and_then(|value| value.as_n().ok())
-                == Some(&sequence.to_string())
+            found.get(SEQUENCE).and_then(|value| value.as_n().ok()) == Some(&sequence.to_string())
         };
         self.put_if_or_ours(item, absent(), ours).await
     }

@@ -144,7 +144,11 @@ mod tests {
         assert_eq!(deployment.ending_triggers(None), [DeploymentSuccess]);
         deployment.status = DeploymentStatus::Failed;
         assert_eq!(deployment.ending_triggers(None), [DeploymentFailure]);
-        assert_eq!(deployment.ending_triggers(Some(&rollback)), [], "rolling back");
+        assert_eq!(
+            deployment.ending_triggers(Some(&rollback)),
+            [],
+            "rolling back"
+        );
         rollback.status = DeploymentStatus::Succeeded;
         assert_eq!(
             deployment.ending_triggers(Some(&rollback)),

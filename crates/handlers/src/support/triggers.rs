@@ -96,8 +96,7 @@ impl TriggerPublisher<'_> {
                         },
                     };
                     // Recording the failure is best effort too.
-                    if let Err(error) = self.store.record_history(&deployment.id, &failure).await
-                    {
+                    if let Err(error) = self.store.record_history(&deployment.id, &failure).await {
                         tracing::warn!(deployment_id = %deployment.id, %error, "failed trigger not recorded");
                     }
                 }

@@ -85,7 +85,9 @@ impl HttpConnector for FaultyConnector {
 /// The error the service answers, in the shape its protocol gives errors.
 fn error_response(kind: FaultKind, protocol: Protocol) -> HttpResponse {
     let (status, code, message) = match (kind, protocol) {
-        (FaultKind::Throttle, Protocol::RestJson) => (429, "TooManyRequestsException", "Rate exceeded"),
+        (FaultKind::Throttle, Protocol::RestJson) => {
+            (429, "TooManyRequestsException", "Rate exceeded")
+        }
         (FaultKind::Throttle, Protocol::AwsJson) => (400, "ThrottlingException", "Rate exceeded"),
         (FaultKind::Throttle, Protocol::AwsQuery) => (400, "Throttling", "Rate exceeded"),
         (FaultKind::Unavailable, _) => (503, "ServiceUnavailable", "Service unavailable"),

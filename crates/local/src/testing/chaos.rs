@@ -151,8 +151,7 @@ const LAMBDA_HOOKS: [(LifecycleEvent, &str); 2] = [
 const ALB_HOOKS: [(LifecycleEvent, &str); 1] =
     [(LifecycleEvent::AfterAllowTestTraffic, "chaos-test-traffic")];
 
-/// The traffic writes of the routers: a fault on one of these that outlasts the rollback is
-/// the one allowed exception.
+/// The traffic writes of the routers: the last one that got through is when traffic came home.
 const TRAFFIC_WRITES: [&str; 3] = ["UpdateAlias", "ModifyListener", "ModifyRule"];
 
 /// How long a client keeps retrying a refused create, and how often.
@@ -162,29 +161,28 @@ const CREATE_RETRY_WAIT: Duration = Duration::from_secs(60);
 impl Scenario {
     async fn stage(self, world: &TestWorld) -> Stage {
         let topic = world.trigger_topic().await;
-        let (platform, config, target, hooks): (_, _, _, &[(LifecycleEvent, &str)]) =
-            match self {
-                Scenario::LambdaCanary => {
-                    let sample = LambdaWorld::new().await;
-                    let target = Target::LambdaAlias(sample.target("1", "2"));
-                    (
-                        ComputePlatform::Lambda,
-                        "CodeDeployDefault.LambdaCanary10Percent5Minutes",
-                        target,
-                        &LAMBDA_HOOKS,
-                    )
-                }
-                Scenario::AlbLinear => {
-                    let sample = AlbWorld::new().await;
-                    let target = Target::AlbListener(sample.target());
-                    (
-                        ComputePlatform::Ecs,
-                        "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
-                        target,
-                        &ALB_HOOKS,
-                    )
-                }
-            };
+        let (platform, config, target, hooks): (_, _, _, &[(LifecycleEvent, &str)]) = match self {
+            Scenario::LambdaCanary => {
+                let sample = LambdaWorld::new().await;
+                let target = Target::LambdaAlias(sample.target("1", "2"));
+                (
+                    ComputePlatform::Lambda,
+                    "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+                    target,
+                    &LAMBDA_HOOKS,
+                )
+            }
+            Scenario::AlbLinear => {
+                let sample = AlbWorld::new().await;
+                let target = Target::AlbListener(sample.target());
+                (
+                    ComputePlatform::Ecs,
+                    "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+                    target,
+                    &ALB_HOOKS,
+                )
+            }
+        };
         for (_, hook) in hooks {
             world.hook(hook, super::Reply::Succeed);
         }
@@ -250,8 +248,11 @@ pub async fn survey(scenario: Scenario) -> (Vec<Operation>, usize) {
         "the clean run of {scenario} succeeds: {:?}",
         deployment.error_information
     );
-    let mut operations: Vec<Operation> =
-        plan.calls().into_iter().map(|call| call.operation).collect();
+    let mut operations: Vec<Operation> = plan
+        .calls()
+        .into_iter()
+        .map(|call| call.operation)
+        .collect();
     operations.sort();
     operations.dedup();
     (operations, invocations.load(Ordering::SeqCst))
@@ -269,7 +270,9 @@ fn count_task_invocations(world: &LocalWorld) -> Arc<AtomicUsize> {
     let count = Arc::new(AtomicUsize::new(0));
     for name in workflow_functions() {
         let count = Arc::clone(&count);
-        world.functions.wrap(&name, |inner| Counting { inner, count });
+        world
+            .functions
+            .wrap(&name, |inner| Counting { inner, count });
     }
     count
 }
@@ -291,6 +294,7 @@ impl LambdaFunction for Counting {
 struct StopAt {
     inner: Arc<dyn LambdaFunction>,
     count: Arc<AtomicUsize>,
+    stopped: Arc<AtomicUsize>,
     at: usize,
     world_executor: gradual_asl::Executor,
     execution_arn_of: Arc<dyn Fn(&str) -> String + Send + Sync>,
@@ -302,11 +306,14 @@ impl LambdaFunction for StopAt {
         if self.count.fetch_add(1, Ordering::SeqCst) + 1 == self.at {
             if let Some(id) = payload.get("deploymentId").and_then(Value::as_str) {
                 let arn = (self.execution_arn_of)(id);
-                let _ = self.world_executor.stop_execution(
+                let stopped = self.world_executor.stop_execution(
                     &arn,
                     Some("Operator"),
                     Some("stopped from the console"),
                 );
+                if stopped.is_ok() {
+                    self.stopped.fetch_add(1, Ordering::SeqCst);
+                }
             }
         }
         self.inner.invoke(payload).await
@@ -331,6 +338,15 @@ pub async fn full_matrix() -> Vec<Case> {
 pub async fn ci_matrix(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     for scenario in Scenario::ALL {
+        cases.extend(ci_matrix_of(scenario, seed).await);
+    }
+    cases
+}
+
+/// The part of [`ci_matrix`] on one scenario.
+pub async fn ci_matrix_of(scenario: Scenario, seed: u64) -> Vec<Case> {
+    let mut cases = Vec::new();
+    {
         let (operations, invocations) = survey(scenario).await;
         let all = cases_of(scenario, &operations, invocations, &PERSISTENCES);
         let mut groups: BTreeMap<String, Vec<Case>> = BTreeMap::new();
@@ -413,9 +429,10 @@ pub async fn run(case: &Case) -> Outcome {
     let plan = Arc::new(FaultPlan::new(Arc::new(clock.clone()), faults));
     let world = TestWorld::with_plan(clock, Arc::clone(&plan)).await;
     let stage = case.scenario.stage(&world).await;
-    if let Disturbance::StopAt(at) = case.disturbance {
-        stop_at(&world, at);
-    }
+    let stops = match case.disturbance {
+        Disturbance::StopAt(at) => Some(stop_at(&world, at)),
+        Disturbance::Fault(_) => None,
+    };
     // "Until the end" ends with the workflow: reconciliation then sees a healthy service.
     let lifted = Arc::clone(&plan);
     world
@@ -439,7 +456,10 @@ pub async fn run(case: &Case) -> Outcome {
     let mut class = check_ending(&deployment, rollback.as_ref(), &mut broken);
     let active = world
         .store
-        .active_deployment(&stage.group.application_name, &stage.group.deployment_group_name)
+        .active_deployment(
+            &stage.group.application_name,
+            &stage.group.deployment_group_name,
+        )
         .await
         .expect("read the group's slot");
     if let Some(holder) = active {
@@ -448,10 +468,36 @@ pub async fn run(case: &Case) -> Outcome {
     }
     let routing = world.routing(&stage.target).await;
     if class != OutcomeClass::Stuck {
-        class = check_traffic(case, &stage, &deployment, rollback.as_ref(), &routing, &mut broken);
+        class = check_traffic(
+            case,
+            &stage,
+            &deployment,
+            rollback.as_ref(),
+            &routing,
+            &mut broken,
+        );
     }
-    check_triggers(&world, &stage, &deployment, rollback.as_ref(), &plan, case, &mut broken).await;
+    check_triggers(
+        &world,
+        &stage,
+        &deployment,
+        rollback.as_ref(),
+        &plan,
+        case,
+        &mut broken,
+    )
+    .await;
     check_history(&world, &deployment, &mut broken).await;
+    if std::env::var("CHAOS_DEBUG").is_ok() {
+        eprintln!("deliveries: {:?}", world.reconciliations.deliveries());
+    }
+    let hits = match &stops {
+        Some(stops) => stops.load(Ordering::SeqCst),
+        None => plan.hits(),
+    };
+    if hits == 0 {
+        broken.push("the disturbance never happened: the case tested nothing".to_owned());
+    }
     if !broken.is_empty() && class != OutcomeClass::Stuck {
         class = OutcomeClass::Broken;
     }
@@ -459,29 +505,36 @@ pub async fn run(case: &Case) -> Outcome {
         case: case.clone(),
         class,
         broken,
-        hits: plan.hits(),
+        hits,
         home_after_fault: home_after_fault(&plan),
     }
 }
 
-fn stop_at(world: &TestWorld, at: usize) {
+/// Stops the execution as its `at`th task begins; the count of stops made.
+fn stop_at(world: &TestWorld, at: usize) -> Arc<AtomicUsize> {
     let count = Arc::new(AtomicUsize::new(0));
+    let stopped = Arc::new(AtomicUsize::new(0));
     let prefix = world.execution_arn("");
     for name in workflow_functions() {
         let prefix = prefix.clone();
         world.functions.wrap(&name, |inner| StopAt {
             inner,
             count: Arc::clone(&count),
+            stopped: Arc::clone(&stopped),
             at,
             world_executor: world.executor.clone(),
             execution_arn_of: Arc::new(move |id: &str| format!("{prefix}{id}")),
         });
     }
+    stopped
 }
 
 /// Sends the create as a client does: a refusal it may retry (a service error) is sent again
 /// with the same token, a minute later, a few times.
-async fn create_like_a_client(world: &TestWorld, stage: &Stage) -> Option<gradual_core::DeploymentId> {
+async fn create_like_a_client(
+    world: &TestWorld,
+    stage: &Stage,
+) -> Option<gradual_core::DeploymentId> {
     for attempt in 1..=CREATE_ATTEMPTS {
         match world.deploy(&stage.request).await {
             Ok(id) => return Some(id),
@@ -547,7 +600,10 @@ fn check_ending(
     }
     if let Some(rollback) = rollback {
         if !rollback.status.is_terminal() {
-            broken.push(format!("its rollback {} is still {}", rollback.id, rollback.status));
+            broken.push(format!(
+                "its rollback {} is still {}",
+                rollback.id, rollback.status
+            ));
             return OutcomeClass::Stuck;
         }
     }
@@ -562,23 +618,22 @@ fn check_traffic(
     routing: &Routing,
     broken: &mut Vec<String>,
 ) -> OutcomeClass {
-    let home = *routing == stage.initial;
+    let home = all_on_original(routing);
     let on_new = all_on_new(routing);
     match (deployment.status, rollback.map(|r| r.status)) {
         (DeploymentStatus::Succeeded, None) if on_new => OutcomeClass::Succeeded,
-        (DeploymentStatus::Failed | DeploymentStatus::Stopped, Some(DeploymentStatus::Succeeded))
-            if home =>
-        {
-            OutcomeClass::RolledBack
-        }
+        (
+            DeploymentStatus::Failed | DeploymentStatus::Stopped,
+            Some(DeploymentStatus::Succeeded),
+        ) if home => OutcomeClass::RolledBack,
         (DeploymentStatus::Failed | DeploymentStatus::Stopped, Some(DeploymentStatus::Failed))
-            if traffic_write_fault_to_the_end(case) =>
+            if target_unreachable_to_the_end(case) =>
         {
             let message = rollback
                 .and_then(|r| r.error_information.as_ref())
                 .map(|error| error.message.clone())
                 .unwrap_or_default();
-            if !message.contains("% on the new version") && !message.contains("traffic") {
+            if !message.contains("traffic was last recorded at") {
                 broken.push(format!(
                     "the rollback failed without saying where traffic stands: {message:?}"
                 ));
@@ -606,14 +661,43 @@ fn all_on_new(routing: &Routing) -> bool {
     }
 }
 
-fn traffic_write_fault_to_the_end(case: &Case) -> bool {
-    matches!(
-        &case.disturbance,
-        Disturbance::Fault(Fault {
-            target: FaultTarget::Call(operation, _),
-            persistence: Persistence::UntilLifted,
-        }) if TRAFFIC_WRITES.contains(&operation.name.as_str())
-    )
+fn all_on_original(routing: &Routing) -> bool {
+    let on_blue = |forward: &crate::world::Forward| forward.green == 0 && forward.blue > 0;
+    match routing {
+        Routing::Alias {
+            version,
+            additional_weights,
+        } => version == "1" && additional_weights.is_empty(),
+        Routing::Listener { production, test } => {
+            on_blue(production) && test.as_ref().is_none_or(on_blue)
+        }
+    }
+}
+
+/// The one allowed exception: the target cannot be moved for the rollback's whole budget —
+/// its service fails every call, or the traffic function dies every time, until the
+/// workflow has ended.
+fn target_unreachable_to_the_end(case: &Case) -> bool {
+    let Disturbance::Fault(Fault {
+        target,
+        persistence: Persistence::UntilLifted,
+    }) = &case.disturbance
+    else {
+        return false;
+    };
+    match (target, case.scenario) {
+        (FaultTarget::Call(operation, _), Scenario::LambdaCanary) => operation.service == "lambda",
+        (FaultTarget::Call(operation, _), Scenario::AlbLinear) => {
+            operation.service == "elasticloadbalancing"
+        }
+        (FaultTarget::Function(function, _), scenario) => {
+            let traffic = match scenario {
+                Scenario::LambdaCanary => Function::ShiftAliasWeight,
+                Scenario::AlbLinear => Function::SwapAlbTargets,
+            };
+            *function == names::function_name(traffic)
+        }
+    }
 }
 
 fn sns_faulted(case: &Case) -> bool {
@@ -649,18 +733,11 @@ async fn check_triggers(
     if sns_faulted(case) {
         return;
     }
-    let mut expected = Vec::new();
-    match deployment.status {
-        DeploymentStatus::Succeeded => expected.push("DeploymentSuccess"),
-        DeploymentStatus::Stopped => expected.push("DeploymentStop"),
-        _ => {}
-    }
-    if deployment.counts_as_failure() {
-        expected.push("DeploymentFailure");
-    }
-    if rollback.is_some_and(|r| r.status == DeploymentStatus::Succeeded) {
-        expected.push("DeploymentRollback");
-    }
+    let expected: Vec<&str> = deployment
+        .ending_triggers(rollback)
+        .into_iter()
+        .map(|event| event.as_str())
+        .collect();
     for event in expected {
         if !published.contains_key(event) {
             broken.push(format!(
@@ -688,8 +765,9 @@ async fn check_history(world: &TestWorld, deployment: &Deployment, broken: &mut 
         _ => None,
     });
     if last_status.as_deref() != Some(deployment.status.to_string().as_str()) {
+        let keys: Vec<&str> = history.iter().map(|record| record.key.as_str()).collect();
         broken.push(format!(
-            "the history's last status is {last_status:?}, the deployment is {}",
+            "the history's last status is {last_status:?}, the deployment is {} (history: {keys:?})",
             deployment.status
         ));
     }
@@ -706,4 +784,133 @@ fn home_after_fault(plan: &FaultPlan) -> Option<Duration> {
         .map(|call| call.at)
         .max()?;
     Some((home - fault_end).try_into().unwrap_or(Duration::ZERO))
+}
+
+/// Runs `cases`, at most `jobs` at a time, each on its own world; the outcomes in the cases'
+/// order. `progress` hears of each outcome as it comes.
+pub async fn run_all(
+    cases: Vec<Case>,
+    jobs: usize,
+    progress: impl Fn(&Outcome) + Send + Sync + 'static,
+) -> Vec<Outcome> {
+    let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
+    let progress = Arc::new(progress);
+    let mut running = tokio::task::JoinSet::new();
+    for (index, case) in cases.into_iter().enumerate() {
+        let permits = Arc::clone(&permits);
+        let progress = Arc::clone(&progress);
+        running.spawn(async move {
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .expect("the semaphore stays open");
+            let outcome = run(&case).await;
+            progress(&outcome);
+            (index, outcome)
+        });
+    }
+    let mut outcomes: Vec<(usize, Outcome)> = Vec::new();
+    while let Some(joined) = running.join_next().await {
+        outcomes.push(joined.expect("a case runs to its end"));
+    }
+    outcomes.sort_by_key(|(index, _)| *index);
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// The figures of a matrix run: outcomes by class, by disturbance kind, the time from a fault's
+/// end to traffic home, and every case that broke the promise.
+pub struct Report<'a> {
+    pub outcomes: &'a [Outcome],
+}
+
+impl Report<'_> {
+    pub fn broken(&self) -> Vec<&Outcome> {
+        self.outcomes
+            .iter()
+            .filter(|outcome| !outcome.holds())
+            .collect()
+    }
+
+    /// The report as Markdown tables.
+    pub fn render(&self) -> String {
+        let mut classes: BTreeMap<String, usize> = BTreeMap::new();
+        let mut by_kind: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
+        for outcome in self.outcomes {
+            *classes.entry(outcome.class.to_string()).or_default() += 1;
+            *by_kind
+                .entry(kind_of(&outcome.case))
+                .or_default()
+                .entry(outcome.class.to_string())
+                .or_default() += 1;
+        }
+        let mut homes: Vec<Duration> = self
+            .outcomes
+            .iter()
+            .filter(|outcome| outcome.hits > 0)
+            .filter_map(|outcome| outcome.home_after_fault)
+            .collect();
+        homes.sort();
+        let stuck = classes
+            .get(&OutcomeClass::Stuck.to_string())
+            .copied()
+            .unwrap_or(0);
+        let mut text = String::new();
+        text.push_str("| | |\n|---|---:|\n");
+        text.push_str(&format!("| scenarios run | {} |\n", self.outcomes.len()));
+        for (class, count) in &classes {
+            text.push_str(&format!("| {class} | {count} |\n"));
+        }
+        text.push_str(&format!("| stuck (0 expected) | {stuck} |\n"));
+        text.push_str(&format!(
+            "| broken invariant (0 expected) | {} |\n",
+            self.broken().len()
+        ));
+        if let (Some(median), Some(worst)) = (homes.get(homes.len() / 2), homes.last()) {
+            text.push_str(&format!(
+                "| fault's last hit → last traffic write, world time (median / worst, {} runs) | {} s / {} s |\n",
+                homes.len(),
+                median.as_secs(),
+                worst.as_secs()
+            ));
+        }
+        text.push_str("\n| disturbance | persistence | outcomes |\n|---|---|---|\n");
+        for ((kind, persistence), classes) in &by_kind {
+            let outcomes: Vec<String> = classes
+                .iter()
+                .map(|(class, count)| format!("{class} {count}"))
+                .collect();
+            text.push_str(&format!(
+                "| {kind} | {persistence} | {} |\n",
+                outcomes.join(", ")
+            ));
+        }
+        let broken = self.broken();
+        if !broken.is_empty() {
+            text.push_str("\nBroken:\n");
+            for outcome in broken {
+                text.push_str(&format!(
+                    "- {} ({}): {}\n",
+                    outcome.case,
+                    outcome.class,
+                    outcome.broken.join("; ")
+                ));
+            }
+        }
+        text
+    }
+}
+
+/// A case's disturbance without its target: the rows of the report.
+fn kind_of(case: &Case) -> (String, String) {
+    match &case.disturbance {
+        Disturbance::Fault(Fault {
+            target: FaultTarget::Call(_, kind),
+            persistence,
+        }) => (format!("AWS call: {kind}"), persistence.to_string()),
+        Disturbance::Fault(Fault {
+            target: FaultTarget::Function(_, kind),
+            persistence,
+        }) => (format!("function: {kind}"), persistence.to_string()),
+        Disturbance::StopAt(_) => ("StopExecution at a task".to_owned(), "—".to_owned()),
+    }
 }

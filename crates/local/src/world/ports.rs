@@ -64,11 +64,15 @@ impl Ports for LocalPorts<'_> {
     }
 
     fn alias_routers(&self) -> Result<Arc<dyn RouterFactory>, Infallible> {
-        Ok(Arc::new(AliasRouters::from_config(&self.world.functions_sdk)))
+        Ok(Arc::new(AliasRouters::from_config(
+            &self.world.functions_sdk,
+        )))
     }
 
     fn listener_routers(&self) -> Result<Arc<dyn RouterFactory>, Infallible> {
-        Ok(Arc::new(ListenerRouters::from_config(&self.world.functions_sdk)))
+        Ok(Arc::new(ListenerRouters::from_config(
+            &self.world.functions_sdk,
+        )))
     }
 
     fn origin(&self) -> Result<Origin, Infallible> {

@@ -1,19 +1,23 @@
-//! What the stack's EventBridge rule does in AWS: every execution of the deployment workflow
-//! that ends FAILED, ABORTED or TIMED_OUT is sent, as Step Functions' "Execution Status
-//! Change" event, to the reconcile function; a failed invocation is tried twice more, one and
-//! then two minutes later, as Lambda retries an asynchronous invocation.
+//! What the stack's EventBridge rule and queue do in AWS: every execution of the deployment
+//! workflow that ends FAILED, ABORTED or TIMED_OUT is sent, as Step Functions' "Execution
+//! Status Change" event, to the reconcile queue, which holds it for `DELAY_SECONDS` and then
+//! hands it to the reconcile function; an event the function reports as failed is delivered
+//! again once its visibility timeout has passed, up to the queue's receive count, and then
+//! kept aside (the dead-letter queue).
 
 use super::{names, LocalWorld};
 use gradual_asl::{ExecutionDescription, ExecutionStatus, FunctionRegistry};
-use gradual_handlers::reconcile::{DETAIL_TYPE, SOURCE};
+use gradual_handlers::reconcile::{DELAY_SECONDS, DETAIL_TYPE, SOURCE};
 use gradual_handlers::Function;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Lambda's delays before its two retries of an asynchronous invocation.
-const RETRY_DELAYS: [Duration; 2] = [Duration::from_secs(60), Duration::from_secs(120)];
+/// The queue's visibility timeout: how long a failed event waits before its next delivery.
+const VISIBILITY_TIMEOUT: Duration = Duration::from_secs(720);
+/// How many times the queue delivers an event before it keeps it aside.
+const MAX_RECEIVE_COUNT: usize = 5;
 
 /// The events delivered to reconcile and how each delivery ended.
 #[derive(Default)]
@@ -101,23 +105,27 @@ async fn deliver(
 ) {
     let event = status_change_event(&execution);
     let name = names::function_name(Function::Reconcile);
+    drop(busy);
+    busy = clock.sleep(Duration::from_secs(DELAY_SECONDS)).await;
     let mut attempts = 0;
     let answer = loop {
         attempts += 1;
+        let batch = queue_batch(&event, attempts);
         let answer = match functions.function(&name) {
-            Some(function) => function
-                .invoke(event.clone())
-                .await
-                .map_err(|error| error.to_string()),
+            Some(function) => match function.invoke(batch).await {
+                Ok(response) if failures(&response) == 0 => Ok(response),
+                Ok(response) => Err(format!("the function reported a failure: {response}")),
+                Err(error) => Err(error.to_string()),
+            },
             None => Err(format!("no function {name} is registered")),
         };
-        match (answer, RETRY_DELAYS.get(attempts - 1)) {
-            (Err(error), Some(delay)) => {
-                tracing::warn!(execution = %execution.name, %error, "reconcile failed; retrying");
+        match answer {
+            Err(error) if attempts < MAX_RECEIVE_COUNT => {
+                tracing::warn!(execution = %execution.name, %error, "reconcile failed; delivering again");
                 drop(busy);
-                busy = clock.sleep(*delay).await;
+                busy = clock.sleep(VISIBILITY_TIMEOUT).await;
             }
-            (answer, _) => break answer,
+            answer => break answer,
         }
     };
     if let Err(error) = &answer {
@@ -134,6 +142,24 @@ async fn deliver(
         });
     log.counter().send_modify(|count| *count -= 1);
     drop(busy);
+}
+
+/// The queue's batch of one message carrying `event`, on its `receive`th delivery.
+fn queue_batch(event: &Value, receive: usize) -> Value {
+    json!({"Records": [{
+        "messageId": format!("end-of-{}", event["detail"]["name"].as_str().unwrap_or_default()),
+        "receiptHandle": format!("receipt-{receive}"),
+        "body": event.to_string(),
+        "attributes": {"ApproximateReceiveCount": receive.to_string()},
+        "messageAttributes": {},
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:gradual-reconcile",
+        "awsRegion": "us-east-1"
+    }]})
+}
+
+fn failures(response: &Value) -> usize {
+    response["batchItemFailures"].as_array().map_or(0, Vec::len)
 }
 
 /// The event as EventBridge delivers it.

@@ -5,7 +5,7 @@
 //! from SQS.
 
 mod alarms;
+mod chaos;
 mod entry_points;
-mod chaos_probe;
 mod functions;
 mod workflow;

@@ -39,6 +39,8 @@ async fn an_execution_stopped_in_the_console_mid_bake_is_reconciled_and_traffic_
         .executor
         .stop_execution(&world.execution_arn(id.as_str()), None, None)
         .expect("the execution exists");
+    // The event waits in the queue for 90 s of world time before reconcile sees it.
+    world.clock.set_auto_advance(true);
     world.wait_for(&id).await.expect("the execution ended");
 
     let deployment = world.deployment(&id).await;

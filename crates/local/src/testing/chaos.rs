@@ -232,9 +232,19 @@ impl Scenario {
     }
 }
 
-/// The AWS operations a clean run of `scenario` calls, and how many task invocations its
-/// workflow makes: the axes of the matrix, read from the code rather than listed by hand.
-pub async fn survey(scenario: Scenario) -> (Vec<Operation>, usize) {
+/// What a clean run of a scenario calls: the axes of the matrix, read from the code rather
+/// than listed by hand.
+pub struct Survey {
+    /// The AWS operations gradual's functions call.
+    pub operations: Vec<Operation>,
+    /// The workflow's functions it invokes.
+    pub functions: Vec<String>,
+    /// How many task invocations the workflow makes.
+    pub invocations: usize,
+}
+
+/// Runs `scenario` once without faults and records what it calls.
+pub async fn survey(scenario: Scenario) -> Survey {
     let clock = VirtualClock::auto_advancing();
     let plan = Arc::new(FaultPlan::new(Arc::new(clock.clone()), Vec::new()));
     let world = TestWorld::with_plan(clock, Arc::clone(&plan)).await;
@@ -255,7 +265,15 @@ pub async fn survey(scenario: Scenario) -> (Vec<Operation>, usize) {
         .collect();
     operations.sort();
     operations.dedup();
-    (operations, invocations.load(Ordering::SeqCst))
+    let invoked = invocations.lock().expect("the invocation log").clone();
+    let mut functions = invoked.clone();
+    functions.sort();
+    functions.dedup();
+    Survey {
+        operations,
+        functions,
+        invocations: invoked.len(),
+    }
 }
 
 /// The functions the workflow invokes.
@@ -266,26 +284,34 @@ fn workflow_functions() -> impl Iterator<Item = String> {
         .map(names::function_name)
 }
 
-fn count_task_invocations(world: &LocalWorld) -> Arc<AtomicUsize> {
-    let count = Arc::new(AtomicUsize::new(0));
+/// Every task invocation of the workflow, by function, in order.
+fn count_task_invocations(world: &LocalWorld) -> Arc<std::sync::Mutex<Vec<String>>> {
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
     for name in workflow_functions() {
-        let count = Arc::clone(&count);
-        world
-            .functions
-            .wrap(&name, |inner| Counting { inner, count });
+        let log = Arc::clone(&log);
+        let function = name.clone();
+        world.functions.wrap(&name, |inner| Counting {
+            inner,
+            function,
+            log,
+        });
     }
-    count
+    log
 }
 
 struct Counting {
     inner: Arc<dyn LambdaFunction>,
-    count: Arc<AtomicUsize>,
+    function: String,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 #[async_trait::async_trait]
 impl LambdaFunction for Counting {
     async fn invoke(&self, payload: Value) -> Result<Value, FunctionError> {
-        self.count.fetch_add(1, Ordering::SeqCst);
+        self.log
+            .lock()
+            .expect("the invocation log")
+            .push(self.function.clone());
         self.inner.invoke(payload).await
     }
 }
@@ -325,8 +351,7 @@ impl LambdaFunction for StopAt {
 pub async fn full_matrix() -> Vec<Case> {
     let mut cases = Vec::new();
     for scenario in Scenario::ALL {
-        let (operations, invocations) = survey(scenario).await;
-        cases.extend(cases_of(scenario, &operations, invocations, &PERSISTENCES));
+        cases.extend(cases_of(scenario, &survey(scenario).await, &PERSISTENCES));
     }
     cases
 }
@@ -347,8 +372,7 @@ pub async fn ci_matrix(seed: u64) -> Vec<Case> {
 pub async fn ci_matrix_of(scenario: Scenario, seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     {
-        let (operations, invocations) = survey(scenario).await;
-        let all = cases_of(scenario, &operations, invocations, &PERSISTENCES);
+        let all = cases_of(scenario, &survey(scenario).await, &PERSISTENCES);
         let mut groups: BTreeMap<String, Vec<Case>> = BTreeMap::new();
         for case in all {
             let key = match &case.disturbance {
@@ -382,18 +406,13 @@ pub const PERSISTENCES: [Persistence; 3] = [
     Persistence::UntilLifted,
 ];
 
-fn cases_of(
-    scenario: Scenario,
-    operations: &[Operation],
-    invocations: usize,
-    persistences: &[Persistence],
-) -> Vec<Case> {
+fn cases_of(scenario: Scenario, survey: &Survey, persistences: &[Persistence]) -> Vec<Case> {
     let case = |disturbance| Case {
         scenario,
         disturbance,
     };
     let mut cases = Vec::new();
-    for operation in operations {
+    for operation in &survey.operations {
         for kind in FaultKind::ALL {
             for persistence in persistences {
                 cases.push(case(Disturbance::Fault(Fault {
@@ -403,7 +422,7 @@ fn cases_of(
             }
         }
     }
-    for function in workflow_functions() {
+    for function in &survey.functions {
         for kind in CrashKind::ALL {
             for persistence in persistences {
                 cases.push(case(Disturbance::Fault(Fault {
@@ -413,7 +432,7 @@ fn cases_of(
             }
         }
     }
-    for n in 1..=invocations {
+    for n in 1..=survey.invocations {
         cases.push(case(Disturbance::StopAt(n)));
     }
     cases
@@ -843,13 +862,6 @@ impl Report<'_> {
                 .entry(outcome.class.to_string())
                 .or_default() += 1;
         }
-        let mut homes: Vec<Duration> = self
-            .outcomes
-            .iter()
-            .filter(|outcome| outcome.hits > 0)
-            .filter_map(|outcome| outcome.home_after_fault)
-            .collect();
-        homes.sort();
         let stuck = classes
             .get(&OutcomeClass::Stuck.to_string())
             .copied()
@@ -865,13 +877,25 @@ impl Report<'_> {
             "| broken invariant (0 expected) | {} |\n",
             self.broken().len()
         ));
-        if let (Some(median), Some(worst)) = (homes.get(homes.len() / 2), homes.last()) {
-            text.push_str(&format!(
-                "| fault's last hit → last traffic write, world time (median / worst, {} runs) | {} s / {} s |\n",
-                homes.len(),
-                median.as_secs(),
-                worst.as_secs()
-            ));
+        for (class, home) in [
+            (OutcomeClass::RolledBack, "back on the original"),
+            (OutcomeClass::Succeeded, "all on the new version"),
+        ] {
+            let mut times: Vec<Duration> = self
+                .outcomes
+                .iter()
+                .filter(|outcome| outcome.class == class && outcome.hits > 0)
+                .filter_map(|outcome| outcome.home_after_fault)
+                .collect();
+            times.sort();
+            if let (Some(median), Some(worst)) = (times.get(times.len() / 2), times.last()) {
+                text.push_str(&format!(
+                    "| {class}: fault's last hit → traffic {home}, world time (median / worst, {} runs) | {} s / {} s |\n",
+                    times.len(),
+                    median.as_secs(),
+                    worst.as_secs()
+                ));
+            }
         }
         text.push_str("\n| disturbance | persistence | outcomes |\n|---|---|---|\n");
         for ((kind, persistence), classes) in &by_kind {

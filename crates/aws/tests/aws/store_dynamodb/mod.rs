@@ -7,5 +7,6 @@ pub mod support;
 
 mod creation;
 mod hook_executions;
+mod lost_answers;
 mod registry;
 mod signals;

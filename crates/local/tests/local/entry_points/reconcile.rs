@@ -72,8 +72,9 @@ async fn an_execution_stopped_in_the_console_mid_bake_is_reconciled_and_traffic_
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
     assert_eq!(deliveries[0].status, ExecutionStatus::Aborted);
     assert_eq!(
-        deliveries[0].answer.as_ref().unwrap()["outcome"],
-        "rolled-back"
+        deliveries[0].answer.as_ref().unwrap()["batchItemFailures"],
+        json!([]),
+        "reconciled at the first delivery"
     );
 
     // The next deployment of the group starts.
@@ -103,8 +104,24 @@ async fn a_workflow_that_fails_on_its_normal_path_leaves_reconcile_nothing_to_do
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
     assert_eq!(deliveries[0].status, ExecutionStatus::Failed);
     assert_eq!(
-        deliveries[0].answer.as_ref().unwrap()["outcome"],
-        "already-ended"
+        deliveries[0].answer.as_ref().unwrap()["batchItemFailures"],
+        json!([])
+    );
+    // Nothing more than the workflow made: the deployment alone (the group does not roll
+    // back), its history ending with its failure.
+    let deployments = world
+        .store
+        .list_deployments("shop", "checkout", 10, None)
+        .await
+        .unwrap();
+    assert_eq!(deployments.items, [id.clone()]);
+    let keys = world.history_keys(&id).await;
+    assert_eq!(
+        keys.iter()
+            .filter(|key| key.starts_with("status:Failed"))
+            .count(),
+        1,
+        "{keys:?}"
     );
 }
 
@@ -157,4 +174,62 @@ async fn a_deployment_whose_workflow_never_started_is_ended_by_a_stop() {
         .create(targets_request("shop", "checkout", &function.function))
         .await;
     assert!(next.is_ok(), "the group is free again: {next:?}");
+}
+
+/// record-status answering a `fail` without its `rollback` field, so that the workflow's
+/// ResultSelector path fails: a `States.Runtime` error, which no Catch may handle.
+struct AnswerWithoutRollback {
+    inner: std::sync::Arc<dyn gradual_asl::LambdaFunction>,
+}
+
+#[async_trait::async_trait]
+impl gradual_asl::LambdaFunction for AnswerWithoutRollback {
+    async fn invoke(
+        &self,
+        payload: serde_json::Value,
+    ) -> Result<serde_json::Value, gradual_asl::FunctionError> {
+        let action = payload["action"].clone();
+        let answer = self.inner.invoke(payload).await?;
+        Ok(if action == "fail" { json!({}) } else { answer })
+    }
+}
+
+#[tokio::test]
+async fn a_runtime_error_no_catch_may_handle_is_reconciled_and_traffic_comes_home() {
+    let world = TestWorld::new().await;
+    let group = json!({
+        "autoRollbackConfiguration": {"enabled": true, "events": ["DEPLOYMENT_FAILURE"]}
+    });
+    let function = world
+        .lambda_group_with("shop", "checkout", CANARY, group)
+        .await;
+    world.hook("smoke-test", Reply::Fail);
+    world.functions.wrap(
+        &gradual_local::world::names::function_name(Function::RecordStatus),
+        |inner| AnswerWithoutRollback { inner },
+    );
+    let mut request = targets_request("shop", "checkout", &function.function);
+    request["revision"]["hooks"] = json!([Hook {
+        event: LifecycleEvent::AfterAllowTraffic,
+        function_name: "smoke-test".to_owned()
+    }]);
+    let id = deployment_id(&world.create(request).await.expect("accepted"));
+
+    let outcome = world.wait_for(&id).await.expect("the execution ended");
+
+    assert_eq!(outcome.error.as_deref(), Some("States.Runtime"));
+    let deployment = world.deployment(&id).await;
+    assert_eq!(deployment.status, DeploymentStatus::Failed);
+    let rollback = deployment.rollback_info.rollback_deployment_id.unwrap();
+    assert_eq!(
+        world.deployment(&rollback).await.status,
+        DeploymentStatus::Succeeded,
+        "reconcile finished the rollback the workflow could not run"
+    );
+    let alias = function.alias().await;
+    assert_eq!((alias.version.as_str(), alias.weights.len()), ("1", 0));
+    assert_eq!(
+        world.store.active_deployment("shop", "checkout").await,
+        Ok(None)
+    );
 }

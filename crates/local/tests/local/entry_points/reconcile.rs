@@ -114,7 +114,7 @@ async fn a_workflow_that_fails_on_its_normal_path_leaves_reconcile_nothing_to_do
         .list_deployments("shop", "checkout", 10, None)
         .await
         .unwrap();
-    assert_eq!(deployments.items, [id.clone()]);
+    assert_eq!(deployments.items, std::slice::from_ref(&id));
     let keys = world.history_keys(&id).await;
     assert_eq!(
         keys.iter()

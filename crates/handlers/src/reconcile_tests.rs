@@ -38,6 +38,14 @@ fn execution_ended(id: &DeploymentId, status: &str, error: &str, cause: &str) ->
     })
 }
 
+async fn assert_group_free(world: &World) {
+    assert_eq!(
+        world.store.active_deployment("shop", "checkout").await,
+        Ok(None),
+        "the group is free"
+    );
+}
+
 fn alias() -> Arc<MemoryRouter> {
     Arc::new(MemoryRouter::new("alias checkout:live", "1", "2"))
 }
@@ -84,11 +92,7 @@ async fn an_execution_stopped_in_the_console_ends_the_deployment_and_brings_traf
         world.deployment(&rollback_id).await.status,
         DeploymentStatus::Succeeded
     );
-    assert_eq!(
-        world.store.active_deployment("shop", "checkout").await,
-        Ok(None),
-        "the group is free"
-    );
+    assert_group_free(&world).await;
     assert_eq!(
         world.notifier.event_names(),
         ["DeploymentStart", "DeploymentRollback", "DeploymentFailure"]
@@ -163,10 +167,7 @@ async fn without_rollback_on_failure_the_deployment_ends_and_traffic_stays() {
         10,
         "the group keeps traffic where it is"
     );
-    assert_eq!(
-        world.store.active_deployment("shop", "checkout").await,
-        Ok(None)
-    );
+    assert_group_free(&world).await;
     assert_eq!(
         world.notifier.event_names(),
         ["DeploymentStart", "DeploymentFailure"]
@@ -211,10 +212,7 @@ async fn a_workflow_that_died_while_rolling_back_has_its_rollback_finished() {
         world.deployment(&rollback_id).await.status,
         DeploymentStatus::Succeeded
     );
-    assert_eq!(
-        world.store.active_deployment("shop", "checkout").await,
-        Ok(None)
-    );
+    assert_group_free(&world).await;
 }
 
 #[tokio::test]
@@ -329,10 +327,7 @@ async fn a_stop_of_a_deployment_without_a_running_workflow_ends_it_at_once() {
         "stopped on request, rolling back"
     );
     assert_eq!(router.percent_on_new(), 0);
-    assert_eq!(
-        world.store.active_deployment("shop", "checkout").await,
-        Ok(None)
-    );
+    assert_group_free(&world).await;
     assert_eq!(
         world.notifier.event_names(),
         ["DeploymentStart", "DeploymentStop", "DeploymentRollback"]
@@ -445,9 +440,5 @@ async fn a_rollback_created_as_the_deployment_succeeded_ends_without_moving_traf
         abandoned.error_information.unwrap().message,
         format!("not needed: {id} succeeded before its failure was recorded")
     );
-    assert_eq!(
-        world.store.active_deployment("shop", "checkout").await,
-        Ok(None),
-        "the group is free"
-    );
+    assert_group_free(&world).await;
 }

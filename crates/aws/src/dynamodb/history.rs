@@ -23,14 +23,24 @@ impl HistoryStore for DynamoDbStore {
         record: &HistoryRecord,
     ) -> Result<bool, StoreError> {
         let sequence = self.next_history_number(id).await?;
-        let item = keys::history(id, &record.key)
+        let key = keys::history(id, &record.key);
+        let item = key
+            .clone()
             .with([(SEQUENCE, number(sequence)), (DOCUMENT, json(record)?)]);
         // Each call takes its own number: a record found with ours is this call's own write,
         // whose answer was lost and which the SDK sent again.
         let ours = |found: &Item| {
             found.get(SEQUENCE).and_then(|value| value.as_n().ok()) == Some(&sequence.to_string())
         };
-        self.put_if_or_ours(item, absent(), ours).await
+        match self.put_if_or_ours(item, absent(), ours).await {
+            // Every answer lost: the record, read back, tells whether the write applied (a
+            // claimed trigger must not be left unsent because its claim's answer was lost).
+            Err(error) => match self.read(&key).await {
+                Ok(Some(found)) if ours(&found) => Ok(true),
+                _ => Err(error),
+            },
+            written => written,
+        }
     }
 
     /// Oldest first: by time, then by order of writing.

@@ -23,9 +23,17 @@ pub async fn run(case: &Case) -> Outcome {
         .on_execution_end(Arc::new(move |_| lifted.lift()));
 
     let mut broken = Vec::new();
-    let Some(id) = create_like_a_client(&world, &stage).await else {
-        plan.lift();
-        return settle_not_started(case, &world, &stage, &plan).await;
+    let id = match create_like_a_client(&world, &stage).await {
+        Some(id) => id,
+        None => {
+            // The client tries once more after the outage, with the same token: a deployment
+            // its lost answers created starts now, and nothing is created twice.
+            plan.lift();
+            match world.deploy(&stage.request).await {
+                Ok(id) => id,
+                Err(_) => return settle_not_started(case, &world, &stage, &plan).await,
+            }
+        }
     };
     let ended = tokio::time::timeout(Duration::from_secs(120), world.wait_for(&id)).await;
     if ended.is_err() {
@@ -71,8 +79,16 @@ pub async fn run(case: &Case) -> Outcome {
     )
     .await;
     check_history(&world, &deployment, &mut broken).await;
-    if std::env::var("CHAOS_DEBUG").is_ok() {
-        eprintln!("deliveries: {:?}", world.reconciliations.deliveries());
+    if class == OutcomeClass::Stuck {
+        let outcome = world
+            .wait_for(&id)
+            .await
+            .map(|outcome| (outcome.status, outcome.error))
+            .map_err(|error| error.to_string());
+        broken.push(format!(
+            "execution {outcome:?}; reconciliation: {:?}",
+            world.reconciliations.deliveries()
+        ));
     }
     let hits = match &stops {
         Some(stops) => stops.load(Ordering::SeqCst),

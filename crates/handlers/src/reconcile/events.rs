@@ -50,23 +50,31 @@ impl Handler for Reconcile {
     type Output = ReconcileOutput;
 
     async fn handle(&self, event: ExecutionEndEvent) -> Result<ReconcileOutput, HandlerError> {
-        if event.source != SOURCE || event.detail_type != DETAIL_TYPE {
-            return Err(HandlerError::InvalidInput(format!(
-                "source/detail-type: an event from {:?} of type {:?} is not a Step Functions \
-                 execution status change ({SOURCE:?}, {DETAIL_TYPE:?})",
-                event.source, event.detail_type
-            )));
-        }
-        let change = event.detail;
-        let deployment_id: DeploymentId = change.name.parse().map_err(|_| {
-            HandlerError::InvalidInput(format!(
-                "detail.name: execution {:?} is not named after a deployment",
-                change.name
-            ))
-        })?;
-        let failure = workflow_failure(&change)?;
+        let (deployment_id, failure) = execution_end(event)?;
         self.reconciler.finish(&deployment_id, failure).await
     }
+}
+
+/// The deployment an event is about and what ended its execution; an event that is no
+/// execution end of a deployment is refused, naming what is wrong.
+fn execution_end(
+    event: ExecutionEndEvent,
+) -> Result<(DeploymentId, WorkflowFailure), HandlerError> {
+    if event.source != SOURCE || event.detail_type != DETAIL_TYPE {
+        return Err(HandlerError::InvalidInput(format!(
+            "source/detail-type: an event from {:?} of type {:?} is not a Step Functions \
+             execution status change ({SOURCE:?}, {DETAIL_TYPE:?})",
+            event.source, event.detail_type
+        )));
+    }
+    let change = event.detail;
+    let deployment_id: DeploymentId = change.name.parse().map_err(|_| {
+        HandlerError::InvalidInput(format!(
+            "detail.name: execution {:?} is not named after a deployment",
+            change.name
+        ))
+    })?;
+    Ok((deployment_id, workflow_failure(&change)?))
 }
 
 /// The function's handler: the events as the queue delivers them, in batches. A failed event
@@ -92,26 +100,33 @@ impl Handler for ReconcileQueue {
                 .and_then(|body| {
                     serde_json::from_str::<ExecutionEndEvent>(body)
                         .map_err(|error| format!("body: {error}"))
-                });
-            let answer = match event {
-                Ok(event) => self.reconcile.handle(event).await,
-                Err(problem) => Err(HandlerError::InvalidInput(problem)),
+                })
+                .map_err(HandlerError::InvalidInput)
+                .and_then(execution_end);
+            let (deployment_id, failure) = match event {
+                Ok(end) => end,
+                Err(problem) => {
+                    tracing::error!(%message_id, %problem, "not an execution end of a deployment; dropped");
+                    continue;
+                }
             };
-            match answer {
+            // Whatever stops reconciliation now (a service down, a conflict with a late
+            // write) is tried again at the next delivery.
+            match self
+                .reconcile
+                .reconciler
+                .finish(&deployment_id, failure)
+                .await
+            {
                 Ok(output) => tracing::info!(
                     deployment_id = %output.deployment_id,
                     outcome = ?output.outcome,
                     status = %output.status,
                     "reconciled"
                 ),
-                Err(HandlerError::InvalidInput(problem)) => tracing::error!(
-                    %message_id,
-                    %problem,
-                    "not an execution end of a deployment; dropped"
-                ),
                 Err(error) => {
                     tracing::warn!(
-                        %message_id,
+                        %deployment_id,
                         %error,
                         "reconciliation failed; the queue delivers the event again"
                     );

@@ -128,8 +128,10 @@ pub struct Outcome {
     pub broken: Vec<String>,
     /// How many calls or invocations the fault hit.
     pub hits: usize,
-    /// World time from the fault's last hit to the last traffic write (traffic home).
+    /// World time from the fault's last hit to the last traffic write (traffic at rest).
     pub home_after_fault: Option<Duration>,
+    /// World time from the deployment's end (Failed or Stopped) to its rollback's end.
+    pub rollback_took: Option<Duration>,
 }
 
 impl Outcome {

@@ -74,20 +74,22 @@ impl Report<'_> {
             "| broken invariant (0 expected) | {} |\n",
             self.broken().len()
         ));
-        for (class, home) in [
-            (OutcomeClass::RolledBack, "back on the original"),
-            (OutcomeClass::Succeeded, "all on the new version"),
-        ] {
-            let mut times: Vec<Duration> = self
-                .outcomes
-                .iter()
-                .filter(|outcome| outcome.class == class && outcome.hits > 0)
-                .filter_map(|outcome| outcome.home_after_fault)
-                .collect();
+        let figures: [(&str, Box<dyn Fn(&Outcome) -> Option<Duration>>); 2] = [
+            (
+                "rolled back: the deployment's end → its rollback's end (traffic home)",
+                Box::new(|outcome| outcome.rollback_took),
+            ),
+            (
+                "the fault's last hit → the last traffic write (traffic at rest)",
+                Box::new(|outcome| outcome.home_after_fault.filter(|_| outcome.hits > 0)),
+            ),
+        ];
+        for (what, figure) in figures {
+            let mut times: Vec<Duration> = self.outcomes.iter().filter_map(&figure).collect();
             times.sort();
             if let (Some(median), Some(worst)) = (times.get(times.len() / 2), times.last()) {
                 text.push_str(&format!(
-                    "| {class}: fault's last hit → traffic {home}, world time (median / worst, {} runs) | {} s / {} s |\n",
+                    "| {what}, world time: median / worst ({} runs) | {} s / {} s |\n",
                     times.len(),
                     median.as_secs(),
                     worst.as_secs()

@@ -90,6 +90,12 @@ pub async fn run(case: &Case) -> Outcome {
             world.reconciliations.deliveries()
         ));
     }
+    let rollback_took = match (deployment.complete_time, rollback.as_ref()) {
+        (Some(failed), Some(rollback)) if class == OutcomeClass::RolledBack => rollback
+            .complete_time
+            .and_then(|home| (home - failed).try_into().ok()),
+        _ => None,
+    };
     let hits = match &stops {
         Some(stops) => stops.load(Ordering::SeqCst),
         None => plan.hits(),
@@ -106,6 +112,7 @@ pub async fn run(case: &Case) -> Outcome {
         broken,
         hits,
         home_after_fault: home_after_fault(&plan),
+        rollback_took,
     }
 }
 
@@ -182,5 +189,6 @@ async fn settle_not_started(
         broken,
         hits: plan.hits(),
         home_after_fault: None,
+        rollback_took: None,
     }
 }

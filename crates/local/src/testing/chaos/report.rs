@@ -74,18 +74,18 @@ impl Report<'_> {
             "| broken invariant (0 expected) | {} |\n",
             self.broken().len()
         ));
-        let figures: [(&str, Box<dyn Fn(&Outcome) -> Option<Duration>>); 2] = [
+        let figures: [(&str, Figure); 2] = [
             (
                 "rolled back: the deployment's end → its rollback's end (traffic home)",
-                Box::new(|outcome| outcome.rollback_took),
+                |outcome| outcome.rollback_took,
             ),
             (
                 "the fault's last hit → the last traffic write (traffic at rest)",
-                Box::new(|outcome| outcome.home_after_fault.filter(|_| outcome.hits > 0)),
+                |outcome| outcome.home_after_fault.filter(|_| outcome.hits > 0),
             ),
         ];
         for (what, figure) in figures {
-            let mut times: Vec<Duration> = self.outcomes.iter().filter_map(&figure).collect();
+            let mut times: Vec<Duration> = self.outcomes.iter().filter_map(figure).collect();
             times.sort();
             if let (Some(median), Some(worst)) = (times.get(times.len() / 2), times.last()) {
                 text.push_str(&format!(
@@ -122,6 +122,9 @@ impl Report<'_> {
         text
     }
 }
+
+/// One duration read from each outcome that has it.
+type Figure = fn(&Outcome) -> Option<Duration>;
 
 /// A case's disturbance without its target: the rows of the report.
 fn kind_of(case: &Case) -> (String, String) {

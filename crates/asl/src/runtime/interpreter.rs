@@ -110,6 +110,11 @@ impl Interpreter {
             let mut current = branch.start_at.as_str();
             let mut input = input;
             loop {
+                // A stopped execution enters no state any more, whichever branch or Map
+                // iteration was still running when the stop came.
+                if self.execution.outcome().is_some() {
+                    return Err(StatesError::runtime("the execution has ended"));
+                }
                 let state = &branch.states[current];
                 let (entered_event, exited_event) =
                     HistoryEventType::for_state(state.kind.type_name());

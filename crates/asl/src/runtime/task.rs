@@ -127,6 +127,10 @@ impl Interpreter {
         self.record(lane, events.started, events.details());
 
         let deadline = self.world.clock.now() + Duration::from_secs(limits.timeout);
+        // Nor does it invoke anything more (a retry after the stop, say).
+        if self.execution.outcome().is_some() {
+            return Err(StatesError::runtime("the execution has ended"));
+        }
         let mut outcome = self.call(&task.resource, parameters, deadline).await;
         if let (Ok(submitted), Some(token)) = (&outcome, token) {
             self.record(

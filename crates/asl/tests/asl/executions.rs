@@ -384,3 +384,48 @@ async fn end_listeners_hear_of_every_ending_once_as_eventbridge_would() {
         "one event per ending, none for a second stop"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_execution_starts_no_more_tasks_in_any_map_iteration() {
+    for _ in 0..20 {
+        let world = world();
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let executor = world.executor.clone();
+        let counted = Arc::clone(&calls);
+        // The first step stops its own execution, as an operator would while it runs.
+        world.functions.register_fn("Step", move |payload: Value| {
+            let executor = executor.clone();
+            let counted = Arc::clone(&counted);
+            async move {
+                if counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                    let arn = payload["arn"].as_str().unwrap().to_owned();
+                    executor.stop_execution(&arn, None, None).unwrap();
+                }
+                Ok(json!({}))
+            }
+        });
+        let definition = json!({"StartAt": "Steps", "States": {"Steps": {
+            "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1,
+            "ItemSelector": {"arn.$": "$$.Execution.Id"},
+            "ItemProcessor": {"StartAt": "Step", "States": {
+                "Step": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                         "Parameters": {"FunctionName": "Step", "Payload.$": "$"},
+                         "Next": "Again"},
+                "Again": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                          "Parameters": {"FunctionName": "Step", "Payload.$": "$"},
+                          "End": true}
+            }},
+            "End": true
+        }}});
+        let arn = world.start(&definition, json!({"items": [1, 2, 3]}));
+        let outcome = world.executor.wait_for_completion(&arn).await.unwrap();
+        assert_eq!(outcome.status, ExecutionStatus::Aborted);
+        world.clock.settle().await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(
+            calls.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "nothing runs after the stop"
+        );
+    }
+}

@@ -184,7 +184,7 @@ impl Execution {
     }
 
     /// Ends the execution, unless it already ended (it was stopped); returns whether it
-    /// was this call that ended it.
+    /// was this call that ended it. Waiters wake at [`Execution::announce_end`].
     pub fn finish(&self, now: OffsetDateTime, previous: u64, outcome: ExecutionOutcome) -> bool {
         let mut record = self.lock();
         if record.outcome.is_some() {
@@ -224,8 +224,13 @@ impl Execution {
         if let Some(abort) = abort.filter(|_| stopped) {
             abort.abort();
         }
-        self.finished.send_replace(true);
         true
+    }
+
+    /// Wakes whoever waits for the end: called once the end listeners have heard of it, so
+    /// that a waiter never sees an end they have not been told of.
+    pub fn announce_end(&self) {
+        self.finished.send_replace(true);
     }
 
     pub fn outcome(&self) -> Option<ExecutionOutcome> {

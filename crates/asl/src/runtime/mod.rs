@@ -105,7 +105,7 @@ impl Executor {
     }
 
     /// Calls `listener` with the description of every execution that ends from now on, right
-    /// as it ends (before anyone waiting for it wakes), whatever ended it: its last state, a
+    /// as it ends (before anyone waiting for it wakes, on any thread), whatever ended it: its last state, a
     /// failure, a timeout or StopExecution.
     pub fn on_execution_end(&self, listener: EndListener) {
         self.world
@@ -306,6 +306,7 @@ impl World {
         for listener in listeners {
             listener(execution.describe());
         }
+        execution.announce_end();
         true
     }
 

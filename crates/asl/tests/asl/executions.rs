@@ -429,3 +429,24 @@ async fn a_stopped_execution_starts_no_more_tasks_in_any_map_iteration() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiter_wakes_only_once_the_end_listeners_have_heard_of_the_end() {
+    let world = world();
+    let heard = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let listener = Arc::clone(&heard);
+    world.executor.on_execution_end(Arc::new(move |_| {
+        // A listener that takes its time (the local world spawns its reconciliation here).
+        std::thread::sleep(Duration::from_millis(50));
+        listener.store(true, std::sync::atomic::Ordering::SeqCst);
+    }));
+    let arn = world.start(
+        &single_state(json!({"Type": "Pass", "End": true})),
+        json!({}),
+    );
+    world.executor.wait_for_completion(&arn).await.unwrap();
+    assert!(
+        heard.load(std::sync::atomic::Ordering::SeqCst),
+        "the waiter woke before the listeners were told"
+    );
+}

@@ -57,6 +57,18 @@ async fn shifted(world: &World, group: &DeploymentGroup, router: &MemoryRouter) 
     id
 }
 
+/// A world whose group (as `adjust` leaves it) runs a deployment with 10 % on the new
+/// version of its alias.
+async fn shifted_world(
+    adjust: impl FnOnce(&mut DeploymentGroup),
+) -> (World, DeploymentGroup, Arc<MemoryRouter>, DeploymentId) {
+    let world = World::new();
+    let group = world.group("shop", "checkout", adjust).await;
+    let router = alias();
+    let id = shifted(&world, &group, &router).await;
+    (world, group, router, id)
+}
+
 fn reconcile(world: &World, router: Arc<MemoryRouter>) -> crate::reconcile::Reconcile {
     crate::reconcile::Reconcile {
         reconciler: world.reconciler(router),
@@ -65,10 +77,7 @@ fn reconcile(world: &World, router: Arc<MemoryRouter>) -> crate::reconcile::Reco
 
 #[tokio::test]
 async fn an_execution_stopped_in_the_console_ends_the_deployment_and_brings_traffic_home() {
-    let world = World::new();
-    let group = world.group("shop", "checkout", |_| {}).await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, group, router, id) = shifted_world(|_| {}).await;
     let event = execution_ended(&id, "ABORTED", "", "");
 
     let answer = run(&reconcile(&world, router.clone()), event.clone())
@@ -111,10 +120,7 @@ async fn an_execution_stopped_in_the_console_ends_the_deployment_and_brings_traf
 
 #[tokio::test]
 async fn a_runtime_error_fails_the_deployment_with_its_cause() {
-    let world = World::new();
-    let group = world.group("shop", "checkout", |_| {}).await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, _, router, id) = shifted_world(|_| {}).await;
     let event = execution_ended(
         &id,
         "FAILED",
@@ -176,10 +182,7 @@ async fn without_rollback_on_failure_the_deployment_ends_and_traffic_stays() {
 
 #[tokio::test]
 async fn a_workflow_that_died_while_rolling_back_has_its_rollback_finished() {
-    let world = World::new();
-    let group = world.group("shop", "checkout", |_| {}).await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, _, router, id) = shifted_world(|_| {}).await;
     // The workflow recorded the failure, then died before its rollback.
     let fail = json!({
         "deploymentId": id, "action": "fail",
@@ -217,10 +220,7 @@ async fn a_workflow_that_died_while_rolling_back_has_its_rollback_finished() {
 
 #[tokio::test]
 async fn an_outage_during_the_rollback_is_left_for_the_retry_which_finishes_it() {
-    let world = World::new();
-    let group = world.group("shop", "checkout", |_| {}).await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, _, router, id) = shifted_world(|_| {}).await;
     router.fail_on(
         TrafficAction::Rollback,
         RouterError::Unavailable {
@@ -261,10 +261,7 @@ async fn an_outage_during_the_rollback_is_left_for_the_retry_which_finishes_it()
 
 #[tokio::test]
 async fn an_event_that_is_no_execution_end_of_a_deployment_changes_nothing() {
-    let world = World::new();
-    let group = world.group("shop", "checkout", |_| {}).await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, group, router, id) = shifted_world(|_| {}).await;
     let before = world.snapshot(&group, &[&id]).await;
     let mut other_source = execution_ended(&id, "ABORTED", "", "");
     other_source["source"] = json!("aws.ec2");
@@ -298,10 +295,7 @@ async fn an_event_that_is_no_execution_end_of_a_deployment_changes_nothing() {
 
 #[tokio::test]
 async fn a_stop_of_a_deployment_without_a_running_workflow_ends_it_at_once() {
-    let world = World::new();
-    let group = world.group("shop", "checkout", |_| {}).await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, _, router, id) = shifted_world(|_| {}).await;
     world.workflow.end(id.as_str());
 
     let answer = run(

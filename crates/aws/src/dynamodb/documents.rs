@@ -48,16 +48,7 @@ impl DynamoDbStore {
 
     /// Puts `item` if `condition` holds; false when it did not.
     pub(super) async fn put_if(&self, item: Item, condition: String) -> Result<bool, StoreError> {
-        let operation = format!("PutItem {}", describe(&item));
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(condition)
-            .send()
-            .await;
-        Ok(conditional(result, &operation, &self.table)?.is_some())
+        self.put_if_or_ours(item, condition, |_| false).await
     }
 
     /// Puts `item` if `condition` holds; false when it did not, unless the item the condition

@@ -144,14 +144,10 @@ async fn a_runtime_error_fails_the_deployment_with_its_cause() {
 
 #[tokio::test]
 async fn without_rollback_on_failure_the_deployment_ends_and_traffic_stays() {
-    let world = World::new();
-    let group = world
-        .group("shop", "checkout", |group| {
-            group.auto_rollback_configuration.enabled = false;
-        })
-        .await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, _, router, id) = shifted_world(|group| {
+        group.auto_rollback_configuration.enabled = false;
+    })
+    .await;
 
     let answer = run(
         &reconcile(&world, router.clone()),
@@ -331,14 +327,10 @@ async fn a_stop_of_a_deployment_without_a_running_workflow_ends_it_at_once() {
 #[tokio::test]
 async fn an_ended_deployment_whose_last_records_were_lost_has_them_written() {
     use gradual_core::ports::{DeploymentRecords, StatusChange};
-    let world = World::new();
-    let group = world
-        .group("shop", "checkout", |group| {
-            group.auto_rollback_configuration.enabled = false;
-        })
-        .await;
-    let router = alias();
-    let id = shifted(&world, &group, &router).await;
+    let (world, _, router, id) = shifted_world(|group| {
+        group.auto_rollback_configuration.enabled = false;
+    })
+    .await;
     // The workflow's failure step changed the status, then died before its history record
     // and its trigger.
     let change = StatusChange {

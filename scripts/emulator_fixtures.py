@@ -16,6 +16,8 @@ import json
 
 import boto3
 
+from emulator_admin import ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY
+
 REGION = "us-east-1"
 ZONES = ("us-east-1a", "us-east-1b")
 # An image id the emulator knows.
@@ -37,8 +39,8 @@ def client(service, endpoint):
         service,
         endpoint_url=endpoint,
         region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        aws_access_key_id=ADMIN_ACCESS_KEY_ID,
+        aws_secret_access_key=ADMIN_SECRET_ACCESS_KEY,
     )
 
 

@@ -39,6 +39,11 @@ const THROTTLING: [&str; 6] = [
     "ProvisionedThroughputExceededException",
 ];
 
+/// The error codes AWS answers a call its caller may not make with.
+pub(crate) fn is_access_denied(code: &str) -> bool {
+    matches!(code, "AccessDeniedException" | "AccessDenied")
+}
+
 /// A call an adapter makes to its service, and how to report its failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ServiceCall {
@@ -69,6 +74,11 @@ impl ServiceCall {
                 resource: self.resource,
             },
             code if THROTTLING.contains(&code) => self.unavailable(message),
+            // Retrying cannot help: the function's role needs the permission.
+            code if is_access_denied(code) => self.service_error(
+                ErrorCode::IamRolePermissions,
+                format!("{message}; the function's role in template.yaml needs that action"),
+            ),
             _ => {
                 let code = self.code;
                 self.service_error(code, message)
@@ -116,6 +126,14 @@ mod tests {
         assert_eq!(missing.to_string(), "alias f:live does not exist");
         let listener_missing = update_alias().failed(Some("ListenerNotFound"), "gone".into());
         assert!(matches!(listener_missing, RouterError::Missing { .. }));
+        let denied = update_alias().failed(
+            Some("AccessDeniedException"),
+            "User: arn:aws:sts::1:assumed-role/r/f is not authorized to perform: lambda:UpdateAlias"
+                .into(),
+        );
+        assert_eq!(denied.code(), ErrorCode::IamRolePermissions);
+        assert!(!denied.is_transient(), "{denied:?}");
+        assert!(denied.to_string().contains("lambda:UpdateAlias"), "{denied}");
         let stale = update_alias().failed(Some("PreconditionFailedException"), "stale".into());
         assert_eq!(
             stale,

@@ -2,7 +2,8 @@
 //! the tasks that wait for a token.
 
 use async_trait::async_trait;
-use aws_sdk_sfn::error::{DisplayErrorContext, SdkError};
+use crate::sdk_error::is_access_denied;
+use aws_sdk_sfn::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
 use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
 use aws_sdk_sfn::types::ExecutionStatus;
@@ -76,10 +77,10 @@ impl StepFunctionsWorkflow {
             .send()
             .await
             .map_err(|error| {
-                WorkflowError::Backend(format!(
-                    "execution {execution_arn} already exists and could not be described: {}",
-                    DisplayErrorContext(&error)
-                ))
+                failure(
+                    &error,
+                    format!("execution {execution_arn} already exists and could not be described"),
+                )
             })?;
         let existing_input = existing
             .input()
@@ -117,11 +118,13 @@ impl Workflow for StepFunctionsWorkflow {
             {
                 self.existing_execution(name, input).await
             }
-            Err(error) => Err(WorkflowError::Backend(format!(
-                "could not start execution {name} of {}: {}",
-                self.state_machine_arn,
-                DisplayErrorContext(&error)
-            ))),
+            Err(error) => Err(failure(
+                &error,
+                format!(
+                    "could not start execution {name} of {}",
+                    self.state_machine_arn
+                ),
+            )),
         }
     }
 
@@ -142,10 +145,10 @@ impl Workflow for StepFunctionsWorkflow {
             {
                 Ok(false)
             }
-            Err(error) => Err(WorkflowError::Backend(format!(
-                "could not describe execution {execution_arn}: {}",
-                DisplayErrorContext(&error)
-            ))),
+            Err(error) => Err(failure(
+                &error,
+                format!("could not describe execution {execution_arn}"),
+            )),
         }
     }
 
@@ -191,7 +194,7 @@ fn settled<Output, ServiceError, Response>(
 ) -> Result<(), WorkflowError>
 where
     ServiceError: TaskReportError,
-    Response: Debug,
+    Response: Debug + 'static,
 {
     let task = token_prefix(task_token);
     let error = match sent {
@@ -214,15 +217,30 @@ where
                 "{action} for task {task}: {service_error}"
             ))))
         }
-        None => Err(WorkflowError::Backend(hide_token(format!(
-            "{action} for task {task} failed: {}",
-            DisplayErrorContext(&error)
-        )))),
+        None => Err(match failure(&error, format!("{action} for task {task} failed")) {
+            WorkflowError::AccessDenied(message) => WorkflowError::AccessDenied(hide_token(message)),
+            other => WorkflowError::Backend(hide_token(other.to_string())),
+        }),
     }
 }
 
+/// A call's failure: [`WorkflowError::AccessDenied`] when IAM refused it (retrying cannot
+/// help), else [`WorkflowError::Backend`] with the SDK's account of it.
+fn failure<E>(error: &E, what: String) -> WorkflowError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    if error.code().is_some_and(is_access_denied) {
+        return WorkflowError::AccessDenied(format!(
+            "{what}: {}; the function's role in template.yaml needs that action",
+            error.message().unwrap_or("access denied")
+        ));
+    }
+    WorkflowError::Backend(format!("{what}: {}", DisplayErrorContext(error)))
+}
+
 /// The errors of the task reports, which share the ones meaning "no task waits for this token".
-trait TaskReportError: std::error::Error + 'static {
+trait TaskReportError: std::error::Error + ProvideErrorMetadata + 'static {
     /// The error's name when it means the task no longer waits.
     fn task_gone_code(&self) -> Option<&'static str>;
 }

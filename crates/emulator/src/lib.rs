@@ -1,6 +1,6 @@
 //! The local AWS emulator: moto, run by `scripts/emulator.py` from the project's `.venv`, on a
-//! free loopback port. Tests and the demo reach it through the SDK's normal endpoint override
-//! with dummy credentials, exactly as they would reach AWS.
+//! free loopback port. Tests and the demo reach it through the SDK's normal endpoint override,
+//! exactly as they would reach AWS; like AWS, it checks every request's IAM action.
 //!
 //! One emulator serves a whole process: [`Emulator::shared`] starts it on first use (or adopts
 //! the one named by `GRADUAL_EMULATOR_ENDPOINT`), and it stops when the process exits. Tests stay
@@ -22,6 +22,10 @@ pub const ENDPOINT_VARIABLE: &str = "GRADUAL_EMULATOR_ENDPOINT";
 pub const REGION: &str = "us-east-1";
 /// moto's default account.
 pub const ACCOUNT_ID: &str = "123456789012";
+/// The emulator enforces IAM (`scripts/emulator.py`): its one administrator, who sets up what
+/// tests and demos need, signs with these keys (`scripts/emulator_admin.py` holds them too). gradual's functions run as their own users.
+pub const ADMIN_ACCESS_KEY_ID: &str = "AKIAGRADUALADMIN0000";
+pub const ADMIN_SECRET_ACCESS_KEY: &str = "gradual-emulator-administrator-secret-key";
 
 #[derive(Debug)]
 pub struct Emulator {
@@ -54,28 +58,44 @@ impl Emulator {
     /// Runs `scripts/emulator_fixtures.py <args>` against this emulator: the sample resources
     /// gradual never touches itself (a VPC, instances, a role). Returns the JSON it prints.
     pub async fn fixture(&self, args: &[&str]) -> serde_json::Value {
+        self.script("emulator_fixtures.py", &[&["--endpoint", &self.endpoint], args].concat())
+            .await
+    }
+
+    /// Runs `scripts/<script> <args>` with the project's Python; returns the JSON it prints.
+    pub async fn script(&self, script: &str, args: &[&str]) -> serde_json::Value {
         let root = project_root();
         let output = tokio::process::Command::new(root.join(".venv/bin/python"))
-            .arg(root.join("scripts/emulator_fixtures.py"))
-            .arg("--endpoint")
-            .arg(&self.endpoint)
+            .arg(root.join("scripts").join(script))
             .args(args)
             .stdin(Stdio::null())
             .output()
             .await
-            .unwrap_or_else(|error| panic!("run the emulator fixture {args:?}: {error}"));
+            .unwrap_or_else(|error| panic!("run {script} {args:?}: {error}"));
         assert!(
             output.status.success(),
-            "the emulator fixture {args:?} failed: {}",
+            "{script} {args:?} failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
         serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-            panic!("the emulator fixture {args:?} printed no JSON document: {error}")
+            panic!("{script} {args:?} printed no JSON document: {error}")
         })
     }
 
-    /// SDK configuration pointing every service at the emulator, with dummy credentials.
+    /// SDK configuration pointing every service at the emulator, as its administrator.
     pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        self.sdk_config_as(Credentials::new(
+            ADMIN_ACCESS_KEY_ID,
+            ADMIN_SECRET_ACCESS_KEY,
+            None,
+            None,
+            "gradual-emulator-administrator",
+        ))
+        .await
+    }
+
+    /// SDK configuration pointing every service at the emulator, signing with `credentials`.
+    pub async fn sdk_config_as(&self, credentials: Credentials) -> aws_config::SdkConfig {
         // The SDK crates come without a default HTTP client (see the workspace manifest).
         let http_client = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
@@ -84,13 +104,7 @@ impl Emulator {
             .http_client(http_client)
             .region(aws_config::Region::new(REGION))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new(
-                "testing",
-                "testing",
-                None,
-                None,
-                "gradual-emulator",
-            ))
+            .credentials_provider(credentials)
             .load()
             .await
     }

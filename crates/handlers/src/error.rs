@@ -2,7 +2,7 @@
 //! the workflow's Retry and Catch rules match on.
 
 use gradual_core::group::InvalidGroupSetting;
-use gradual_core::ports::{Entity, StoreError};
+use gradual_core::ports::{Entity, StoreError, WorkflowError};
 use gradual_core::{ErrorCode, ErrorInformation};
 use thiserror::Error;
 
@@ -44,6 +44,9 @@ impl From<StoreError> for HandlerError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Backend(_) => HandlerError::Transient(error.to_string()),
+            StoreError::AccessDenied(_) => {
+                HandlerError::deployment(ErrorCode::IamRolePermissions, error.to_string())
+            }
             StoreError::NotFound {
                 entity: Entity::Application,
                 ..
@@ -56,6 +59,20 @@ impl From<StoreError> for HandlerError {
                 HandlerError::deployment(ErrorCode::ManualStop, error.to_string())
             }
             _ => HandlerError::InvalidInput(error.to_string()),
+        }
+    }
+}
+
+/// A workflow call's failure, where a task that no longer waits means nothing special.
+impl From<WorkflowError> for HandlerError {
+    fn from(error: WorkflowError) -> Self {
+        match error {
+            WorkflowError::AccessDenied(_) => {
+                HandlerError::deployment(ErrorCode::IamRolePermissions, error.to_string())
+            }
+            WorkflowError::TaskGone(_) | WorkflowError::Backend(_) => {
+                HandlerError::Transient(error.to_string())
+            }
         }
     }
 }

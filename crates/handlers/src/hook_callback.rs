@@ -179,7 +179,7 @@ pub async fn resume_workflow(
             "lifecycleEventHookExecutionId: the deployment no longer waits for hook execution {} ({reason}): it timed out or was stopped",
             execution.id
         ))),
-        Err(error) => Err(HandlerError::Transient(error.to_string())),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -88,7 +88,7 @@ impl RunHook {
             Ok(()) => {}
             // A replay after the first attempt already resumed the workflow.
             Err(gradual_core::ports::WorkflowError::TaskGone(_)) => {}
-            Err(error) => return Err(HandlerError::Transient(error.to_string())),
+            Err(error) => return Err(error.into()),
         }
         Ok(RunHookOutput {
             lifecycle_event: event,

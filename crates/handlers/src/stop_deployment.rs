@@ -94,8 +94,7 @@ impl Handler for StopDeployment {
         let running = self
             .workflow
             .is_running(deployment.id.as_str())
-            .await
-            .map_err(|error| HandlerError::Transient(error.to_string()))?;
+            .await?;
         if !running {
             return self.end_now(&deployment.id).await;
         }

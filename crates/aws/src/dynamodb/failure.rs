@@ -1,14 +1,26 @@
 //! How the service's answers become [`StoreError`]s.
 
 use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use crate::sdk_error::is_access_denied;
 use gradual_core::ports::{Entity, StoreError};
 use std::error::Error;
 
 const CONDITION_FAILED: &str = "ConditionalCheckFailedException";
 
 /// A failure of `operation` on `table` that the store cannot interpret: the service's own
-/// message, with its causes.
-pub(super) fn backend(operation: &str, table: &str, error: impl Error) -> StoreError {
+/// message, with its causes. A refusal by IAM is [`StoreError::AccessDenied`]: retrying it
+/// cannot help.
+pub(super) fn backend(
+    operation: &str,
+    table: &str,
+    error: impl Error + ProvideErrorMetadata,
+) -> StoreError {
+    if error.code().is_some_and(is_access_denied) {
+        return StoreError::AccessDenied(format!(
+            "{operation} on table {table}: {}; the function's role in template.yaml needs that action",
+            error.message().unwrap_or("access denied")
+        ));
+    }
     StoreError::Backend(format!(
         "{operation} on table {table} failed: {}",
         DisplayErrorContext(error)

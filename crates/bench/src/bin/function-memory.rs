@@ -14,7 +14,10 @@
 use clap::Parser;
 use gradual_asl::ScaledClock;
 use gradual_bench::runtime_api::{Answer, RuntimeApi};
-use gradual_emulator::{project_root, unique_name, Emulator, ACCOUNT_ID, REGION};
+use gradual_emulator::{
+    project_root, unique_name, Emulator, ACCOUNT_ID, ADMIN_ACCESS_KEY_ID, ADMIN_SECRET_ACCESS_KEY,
+    REGION,
+};
 use gradual_lambda::settings::{ACCOUNT_ID as ACCOUNT_ID_VARIABLE, STATE_MACHINE_ARN, TABLE};
 use gradual_local::world::LocalWorld;
 use serde_json::Value;
@@ -185,8 +188,8 @@ async fn measure(
         .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
         .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
         .env("AWS_REGION", REGION)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_ACCESS_KEY_ID", ADMIN_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", ADMIN_SECRET_ACCESS_KEY)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL", environment.endpoint)
         .env(TABLE, environment.table)

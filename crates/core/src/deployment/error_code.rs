@@ -19,6 +19,8 @@ pub enum ErrorCode {
     HealthConstraints,
     /// A hook reported Failed, or could not be invoked.
     HookExecutionFailure,
+    /// A function's role lacks a permission a call needed (AWS answered AccessDenied).
+    IamRolePermissions,
     /// Something unexpected broke inside gradual.
     InternalError,
     /// An alias is not in the state the deployment expects (changed by someone else, …).
@@ -45,6 +47,7 @@ impl ErrorCode {
             ElasticLoadBalancingInvalid => "ELASTIC_LOAD_BALANCING_INVALID",
             HealthConstraints => "HEALTH_CONSTRAINTS",
             HookExecutionFailure => "HOOK_EXECUTION_FAILURE",
+            IamRolePermissions => "IAM_ROLE_PERMISSIONS",
             InternalError => "INTERNAL_ERROR",
             InvalidLambdaConfiguration => "INVALID_LAMBDA_CONFIGURATION",
             InvalidLambdaFunction => "INVALID_LAMBDA_FUNCTION",

@@ -82,6 +82,10 @@ pub enum StoreError {
     InvalidNextToken { token: String },
     #[error("the state store failed: {0}")]
     Backend(String),
+    /// The caller's role may not make the call: AWS's message, naming the action. Retrying
+    /// cannot help; the role needs the permission.
+    #[error("the state store refused the call: {0}")]
+    AccessDenied(String),
 }
 
 /// A client request token and a fingerprint of the request that carried it, so that a retry

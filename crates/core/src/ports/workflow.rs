@@ -11,6 +11,9 @@ pub enum WorkflowError {
     TaskGone(String),
     #[error("the workflow service failed: {0}")]
     Backend(String),
+    /// The caller's role may not make the call: AWS's message, naming the action.
+    #[error("the workflow service refused the call: {0}")]
+    AccessDenied(String),
 }
 
 #[async_trait]

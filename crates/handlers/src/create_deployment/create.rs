@@ -10,6 +10,7 @@ use gradual_core::deployment::token::check_client_token;
 use gradual_core::group::{check_alarms, check_auto_rollback};
 use gradual_core::ports::{
     AlarmError, AlarmSource, Clock, Creation, DeploymentStore, IdempotencyKey, Workflow,
+    WorkflowError,
 };
 use gradual_core::{
     AlarmConfiguration, AppSpec, AutoRollbackConfiguration, ComputePlatform, Creator, Deployment,
@@ -255,10 +256,14 @@ impl CreateDeployment {
     async fn start_workflow(&self, deployment: &Deployment) -> Result<(), HandlerError> {
         let input = workflow_input(deployment);
         if let Err(error) = self.workflow.start(deployment.id.as_str(), &input).await {
+            let code = match error {
+                WorkflowError::AccessDenied(_) => ErrorCode::IamRolePermissions,
+                _ => ErrorCode::InternalError,
+            };
             // Free the group rather than leave a deployment that will never run holding it.
             if deployment.status == DeploymentStatus::Created {
                 let failure = gradual_core::ErrorInformation::new(
-                    ErrorCode::InternalError,
+                    code,
                     format!("the workflow could not start: {error}"),
                 );
                 crate::support::deployments::move_to(
@@ -270,10 +275,14 @@ impl CreateDeployment {
                 )
                 .await?;
             }
-            return Err(HandlerError::Transient(format!(
+            let message = format!(
                 "the workflow of deployment {} could not start: {error}",
                 deployment.id
-            )));
+            );
+            return Err(match code {
+                ErrorCode::IamRolePermissions => HandlerError::deployment(code, message),
+                _ => HandlerError::Transient(message),
+            });
         }
         Ok(())
     }

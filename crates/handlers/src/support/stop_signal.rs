@@ -21,7 +21,7 @@ pub async fn stop(
         {
             // The wait already ended: the next step sees the stop request and fails with it.
             Ok(()) | Err(WorkflowError::TaskGone(_)) => {}
-            Err(error) => return Err(HandlerError::Transient(error.to_string())),
+            Err(error) => return Err(error.into()),
         }
         tracing::info!(
             deployment_id = %deployment.id,

@@ -5,7 +5,6 @@
 use super::LocalWorld;
 use aws_sdk_cloudwatch::types::{ComparisonOperator, MetricAlarm, StateValue, Statistic};
 use gradual_asl::FunctionError;
-use gradual_aws::cloudwatch::CloudWatchAlarms;
 use gradual_core::ports::{AlarmSource, AlarmState};
 use gradual_emulator::{ACCOUNT_ID, REGION};
 use gradual_handlers::alarm_listener::{ALARM_STATE_CHANGE, CLOUDWATCH_SOURCE};
@@ -33,19 +32,13 @@ pub struct AlarmSnapshot {
 }
 
 impl LocalWorld {
-    /// The alarm states the world reads: CloudWatch on the emulator.
-    pub fn cloudwatch_alarms(&self) -> Arc<dyn AlarmSource> {
-        Arc::new(CloudWatchAlarms::new(aws_sdk_cloudwatch::Client::new(
-            &self.functions_sdk,
-        )))
-    }
-
     /// Registers the functions that read alarm states, reading them from `alarms`: the world
     /// registers them on CloudWatch; a test may register them again on a source that fails.
     pub fn read_alarms_from(&self, alarms: Arc<dyn AlarmSource>) {
-        let ports = self.ports(alarms);
         for function in Function::ALL {
             if function.ports().contains(&Port::Alarms) {
+                let mut ports = self.ports(function);
+                ports.alarms = Some(alarms.clone());
                 self.register_function(function, &ports);
             }
         }

@@ -4,9 +4,11 @@
 //! in-process stand-ins.
 
 mod alarms;
+mod authorized;
 mod clock;
 mod function;
 mod hooks;
+mod identities;
 pub mod names;
 mod observe;
 mod pipeline;
@@ -21,6 +23,7 @@ pub use alarms::{alarm_state_change_event, AlarmChange, AlarmSnapshot};
 pub use clock::WorldClock;
 pub use function::HandlerFunction;
 pub use hooks::LocalHookInvoker;
+pub use identities::{Caller, FunctionIdentities, FunctionIdentity};
 pub use observe::{Forward, Observation, Routing, RoutingReader, TrafficLog};
 pub use pipeline::{JobAnswer, RecordingPipelineReporter};
 pub use ports::LocalPorts;
@@ -35,7 +38,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::SdkConfig;
 use gradual_asl::{Clock, Executor, FunctionRegistry, StateMachine};
 use gradual_aws::dynamodb::{create_table, DynamoDbStore};
-use gradual_core::ports::AlarmSource;
 use gradual_emulator::{unique_name, Emulator};
 use gradual_handlers::Function;
 use std::path::PathBuf;
@@ -72,8 +74,10 @@ pub struct LocalWorld {
     pub table: String,
     pub store: Arc<DynamoDbStore>,
     /// The emulator as gradual's functions see it: through the fault plan, when there is one.
+    /// Each function signs its calls as its own identity ([`LocalPorts::sdk`]).
     pub functions_sdk: SdkConfig,
-    pub functions_store: Arc<DynamoDbStore>,
+    /// Who each function is: its emulator user, allowed what its role allows.
+    pub identities: Arc<FunctionIdentities>,
     /// The faults injected into the functions' AWS calls and invocations.
     pub faults: Option<Arc<FaultPlan>>,
     pub clock: Arc<dyn Clock>,
@@ -124,10 +128,7 @@ impl LocalWorld {
             Some(plan) => faulty(&sdk, plan),
             None => sdk.clone(),
         };
-        let functions_store = Arc::new(DynamoDbStore::new(
-            aws_sdk_dynamodb::Client::new(&functions_sdk),
-            table.clone(),
-        ));
+        let identities = FunctionIdentities::shared().await;
         let functions = FunctionRegistry::new();
         let executor = Executor::new(Arc::clone(&clock), functions.clone());
         let definition =
@@ -145,7 +146,7 @@ impl LocalWorld {
             table,
             store,
             functions_sdk,
-            functions_store,
+            identities,
             faults,
             clock,
             executor,
@@ -177,17 +178,28 @@ impl LocalWorld {
     }
 
     fn register_functions(&self) {
-        let ports = self.ports(self.cloudwatch_alarms());
         for function in Function::ALL {
+            self.register_function(function, &self.ports(function));
+        }
+    }
+
+    /// Registers every function again, running as `identities`: what the functions do when
+    /// their roles are as `identities` says (one that forgot a permission, say).
+    pub fn run_as(&self, identities: &FunctionIdentities) {
+        for function in Function::ALL {
+            let mut ports = self.ports(function);
+            ports.identity = identities.of(function).clone();
             self.register_function(function, &ports);
         }
     }
 
-    /// The world's ports, reading alarm states from `alarms`.
-    pub fn ports(&self, alarms: Arc<dyn AlarmSource>) -> LocalPorts<'_> {
+    /// `function`'s ports in this world, as its own identity.
+    pub fn ports(&self, function: Function) -> LocalPorts<'_> {
         LocalPorts {
             world: self,
-            alarms,
+            function,
+            identity: self.identities.of(function).clone(),
+            alarms: None,
         }
     }
 
@@ -200,7 +212,7 @@ impl LocalWorld {
 
     /// The hook-callback handler, for sample hooks that report back in-process.
     pub fn hook_callback(&self) -> HandlerFunction {
-        let ports = self.ports(self.cloudwatch_alarms());
+        let ports = self.ports(Function::HookCallback);
         let Ok(handler) = Function::HookCallback.handler(&ports);
         HandlerFunction(handler)
     }

@@ -10,7 +10,7 @@
 //! | Item | `PK` | `SK` | Other attributes |
 //! |---|---|---|---|
 //! | application | `APP#<app>` | `APP` | `document`, `groupCount` |
-//! | deployment group | `APP#<app>` | `GROUP#<group>` | `document` |
+//! | deployment group | `APP#<app>` | `GROUP#<group>` | `document`, `GSI1PK`, `GSI1SK` |
 //! | custom config | `CONFIG` | `CONFIG#<name>` | `document` |
 //! | deployment | `DEPLOYMENT#<id>` | `DEPLOYMENT` | `document`, `status`, the changing fields, `GSI1PK`, `GSI1SK`, `waitToken`, `stopRequest` |
 //! | history counter | `DEPLOYMENT#<id>` | `SEQUENCE` | `lastSequence` |
@@ -24,7 +24,9 @@
 //! `GSI1PK = GROUP#<app>/<group>`, `GSI1SK = <create time, UTC, nanoseconds>#<id>`.
 //! The same index lists every held active slot, across groups, under `GSI1PK = ACTIVE`,
 //! `GSI1SK = <app>/<group>#<id>`: what an alarm state change looks through for the running
-//! deployments that watch the alarm.
+//! deployments that watch the alarm. And it lists the groups of each deployment config, under
+//! `GSI1PK = CONFIG#<config>`, `GSI1SK = <app>/<group>`: who still uses a config that is to be
+//! deleted, without a scan of the table.
 //! Its reads are eventually consistent, as every global index's; all other reads are strong.
 //! A listing's `nextToken` is that index position, bound to its group and hex-encoded; a page
 //! carries one only when more deployments follow, and holds at most [`MAX_PAGE`] of them.

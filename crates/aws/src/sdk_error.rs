@@ -133,7 +133,10 @@ mod tests {
         );
         assert_eq!(denied.code(), ErrorCode::IamRolePermissions);
         assert!(!denied.is_transient(), "{denied:?}");
-        assert!(denied.to_string().contains("lambda:UpdateAlias"), "{denied}");
+        assert!(
+            denied.to_string().contains("lambda:UpdateAlias"),
+            "{denied}"
+        );
         let stale = update_alias().failed(Some("PreconditionFailedException"), "stale".into());
         assert_eq!(
             stale,
@@ -143,11 +146,13 @@ mod tests {
             }
         );
         let denied = update_alias().failed(Some("AccessDenied"), "not allowed".into());
-        assert_eq!(denied.code(), ErrorCode::InvalidLambdaConfiguration);
+        assert_eq!(denied.code(), ErrorCode::IamRolePermissions);
         assert_eq!(
             denied.to_string(),
-            "UpdateAlias on alias f:live failed: not allowed"
+            "UpdateAlias on alias f:live failed: not allowed; the function's role in template.yaml needs that action"
         );
+        let refused = update_alias().failed(Some("ValidationError"), "bad weight".into());
+        assert_eq!(refused.code(), ErrorCode::InvalidLambdaConfiguration);
         let unknown = update_alias().failed(None, "connection refused".into());
         assert_eq!(unknown.code(), ErrorCode::InvalidLambdaConfiguration);
     }

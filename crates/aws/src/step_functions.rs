@@ -1,8 +1,8 @@
 //! The Step Functions adapter of the workflow port: starts deployment executions and resumes
 //! the tasks that wait for a token.
 
-use async_trait::async_trait;
 use crate::sdk_error::is_access_denied;
+use async_trait::async_trait;
 use aws_sdk_sfn::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
 use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
@@ -217,10 +217,14 @@ where
                 "{action} for task {task}: {service_error}"
             ))))
         }
-        None => Err(match failure(&error, format!("{action} for task {task} failed")) {
-            WorkflowError::AccessDenied(message) => WorkflowError::AccessDenied(hide_token(message)),
-            other => WorkflowError::Backend(hide_token(other.to_string())),
-        }),
+        None => Err(
+            match failure(&error, format!("{action} for task {task} failed")) {
+                WorkflowError::AccessDenied(message) => {
+                    WorkflowError::AccessDenied(hide_token(message))
+                }
+                other => WorkflowError::Backend(hide_token(other.to_string())),
+            },
+        ),
     }
 }
 

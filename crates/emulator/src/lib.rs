@@ -58,8 +58,11 @@ impl Emulator {
     /// Runs `scripts/emulator_fixtures.py <args>` against this emulator: the sample resources
     /// gradual never touches itself (a VPC, instances, a role). Returns the JSON it prints.
     pub async fn fixture(&self, args: &[&str]) -> serde_json::Value {
-        self.script("emulator_fixtures.py", &[&["--endpoint", &self.endpoint], args].concat())
-            .await
+        self.script(
+            "emulator_fixtures.py",
+            &[&["--endpoint", &self.endpoint], args].concat(),
+        )
+        .await
     }
 
     /// Runs `scripts/<script> <args>` with the project's Python; returns the JSON it prints.
@@ -77,9 +80,8 @@ impl Emulator {
             "{script} {args:?} failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-            panic!("{script} {args:?} printed no JSON document: {error}")
-        })
+        serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|error| panic!("{script} {args:?} printed no JSON document: {error}"))
     }
 
     /// SDK configuration pointing every service at the emulator, as its administrator.

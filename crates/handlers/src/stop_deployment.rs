@@ -91,10 +91,7 @@ impl Handler for StopDeployment {
             &request,
         )
         .await?;
-        let running = self
-            .workflow
-            .is_running(deployment.id.as_str())
-            .await?;
+        let running = self.workflow.is_running(deployment.id.as_str()).await?;
         if !running {
             return self.end_now(&deployment.id).await;
         }

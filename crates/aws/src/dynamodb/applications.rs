@@ -1,10 +1,9 @@
 //! Applications: created once, deleted only when they have no deployment groups left.
 
 use super::expression::{absent, present, Placeholders};
-use super::failure::{already_exists, backend, not_found};
-use super::item::{json, number, required_text, text, Item, ItemError, DOCUMENT};
+use super::failure::{already_exists, not_found};
+use super::item::{json, number, DOCUMENT};
 use super::keys;
-use super::schema::{PARTITION_KEY, SORT_KEY};
 use super::store::DynamoDbStore;
 use async_trait::async_trait;
 use gradual_core::group::Application;
@@ -28,42 +27,6 @@ impl ApplicationStore for DynamoDbStore {
 
     async fn get_application(&self, name: &str) -> Result<Option<Application>, StoreError> {
         self.read_document(&keys::application(name)).await
-    }
-
-    /// Every application's name: a scan of the whole table, keeping application items only.
-    async fn list_applications(&self) -> Result<Vec<String>, StoreError> {
-        // Every application key has the same sort key and partition prefix.
-        let pattern = keys::application("");
-        let placeholders = Placeholders::new()
-            .name("#partition", PARTITION_KEY)
-            .name("#sort", SORT_KEY)
-            .value(":application", text(&pattern.sort));
-        let items: Vec<Item> = self
-            .client
-            .scan()
-            .table_name(&self.table)
-            .filter_expression("#sort = :application")
-            .projection_expression("#partition")
-            .set_expression_attribute_names(placeholders.names())
-            .set_expression_attribute_values(placeholders.values())
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|error| backend("Scan for applications", &self.table, error))?;
-        let names = items
-            .iter()
-            .map(|item| {
-                let partition = required_text(item, PARTITION_KEY)?;
-                let name = partition
-                    .strip_prefix(&pattern.partition)
-                    .unwrap_or(partition);
-                Ok(name.to_owned())
-            })
-            .collect::<Result<_, ItemError>>()?;
-        Ok(names)
     }
 
     async fn delete_application(&self, name: &str) -> Result<(), StoreError> {

@@ -2,8 +2,9 @@
 
 use super::expression::{absent, present, Placeholders};
 use super::failure::{already_exists, not_found};
-use super::item::{json, required_json, DOCUMENT};
+use super::item::{json, required_json, required_text, DOCUMENT};
 use super::keys::{self, CONFIG_PARTITION, CONFIG_PREFIX};
+use super::schema::GROUP_INDEX_SORT_KEY;
 use super::store::DynamoDbStore;
 use async_trait::async_trait;
 use gradual_core::config::DeploymentConfig;
@@ -35,6 +36,19 @@ impl ConfigStore for DynamoDbStore {
             .map(|item| required_json(item, DOCUMENT))
             .collect::<Result<_, _>>()?;
         Ok(configs)
+    }
+
+    /// The groups the index lists under the config (each group item carries its config).
+    async fn groups_using_config(&self, name: &str) -> Result<Vec<String>, StoreError> {
+        let entries = self
+            .every_index_entry(&keys::config_index_partition(name))
+            .await?;
+        let mut groups = entries
+            .iter()
+            .map(|entry| Ok(required_text(entry, GROUP_INDEX_SORT_KEY)?.to_owned()))
+            .collect::<Result<Vec<String>, StoreError>>()?;
+        groups.sort();
+        Ok(groups)
     }
 
     async fn delete_deployment_config(&self, name: &str) -> Result<(), StoreError> {

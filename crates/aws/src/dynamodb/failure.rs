@@ -1,7 +1,7 @@
 //! How the service's answers become [`StoreError`]s.
 
-use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use crate::sdk_error::is_access_denied;
+use aws_sdk_dynamodb::error::{BuildError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use gradual_core::ports::{Entity, StoreError};
 use std::error::Error;
 

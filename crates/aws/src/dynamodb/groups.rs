@@ -3,9 +3,11 @@
 use super::applications::GROUP_COUNT;
 use super::expression::{absent, present, Placeholders};
 use super::failure::{already_exists, not_found};
-use super::item::{json, number, required_deployment_id, required_text, Item, ItemError, DOCUMENT};
+use super::item::{
+    json, number, required_deployment_id, required_text, text, Item, ItemError, DOCUMENT,
+};
 use super::keys::{self, GROUP_PREFIX};
-use super::schema::SORT_KEY;
+use super::schema::{GROUP_INDEX_PARTITION_KEY, GROUP_INDEX_SORT_KEY, SORT_KEY};
 use super::store::DynamoDbStore;
 use async_trait::async_trait;
 use gradual_core::deployment::group_key;
@@ -110,9 +112,18 @@ impl GroupStore for DynamoDbStore {
     }
 }
 
+/// The group, listed in the index under its config, so that a config's users are found
+/// without reading the table.
 fn group_item(group: &DeploymentGroup) -> Result<Item, StoreError> {
-    let key = keys::group(&group.application_name, &group.deployment_group_name);
-    Ok(key.with([(DOCUMENT, json(group)?)]))
+    let (application, name) = (&group.application_name, &group.deployment_group_name);
+    Ok(keys::group(application, name).with([
+        (DOCUMENT, json(group)?),
+        (
+            GROUP_INDEX_PARTITION_KEY,
+            text(keys::config_index_partition(&group.deployment_config_name)),
+        ),
+        (GROUP_INDEX_SORT_KEY, text(group_key(application, name))),
+    ]))
 }
 
 /// Placeholders for adding or removing one from the application's group count.

@@ -39,6 +39,11 @@ pub(super) fn config(name: &str) -> ItemKey {
     ItemKey::new(CONFIG_PARTITION, format!("{CONFIG_PREFIX}{name}"))
 }
 
+/// Where the group index lists the groups whose config is `name`.
+pub(super) fn config_index_partition(name: &str) -> String {
+    format!("{CONFIG_PREFIX}{name}")
+}
+
 pub(super) fn deployment(id: &DeploymentId) -> ItemKey {
     ItemKey::new(deployment_partition(id), "DEPLOYMENT")
 }

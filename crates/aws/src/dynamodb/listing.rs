@@ -30,27 +30,19 @@ impl DeploymentIndex for DynamoDbStore {
     }
 
     async fn active_deployments(&self) -> Result<Vec<DeploymentId>, StoreError> {
-        let mut ids = Vec::new();
-        let mut start = None;
-        loop {
-            let (items, next) = self
-                .query_group_index(keys::ACTIVE_INDEX_PARTITION, usize::MAX, start)
-                .await?;
-            for item in &items {
-                let sort = required_text(item, GROUP_INDEX_SORT_KEY)?;
-                let id = keys::deployment_of_group_index_sort(sort).ok_or_else(|| {
+        let entries = self.every_index_entry(keys::ACTIVE_INDEX_PARTITION).await?;
+        entries
+            .iter()
+            .map(|entry| {
+                let sort = required_text(entry, GROUP_INDEX_SORT_KEY)?;
+                keys::deployment_of_group_index_sort(sort).ok_or_else(|| {
                     StoreError::Backend(format!(
                         "index {GROUP_INDEX} of table {} lists active slot {sort:?}, which names no deployment",
                         self.table
                     ))
-                })?;
-                ids.push(id);
-            }
-            match next {
-                Some(next) => start = Some(next),
-                None => return Ok(ids),
-            }
-        }
+                })
+            })
+            .collect()
     }
 
     /// Up to `limit` deployments (at least one, at most [`MAX_PAGE`]) after `next_token`. The
@@ -113,6 +105,20 @@ impl DeploymentIndex for DynamoDbStore {
 }
 
 impl DynamoDbStore {
+    /// Every index entry of `partition`, page after page.
+    pub(super) async fn every_index_entry(&self, partition: &str) -> Result<Vec<Item>, StoreError> {
+        let mut entries = Vec::new();
+        let mut start = None;
+        loop {
+            let (items, next) = self.query_group_index(partition, usize::MAX, start).await?;
+            entries.extend(items);
+            match next {
+                Some(next) => start = Some(next),
+                None => return Ok(entries),
+            }
+        }
+    }
+
     /// Up to `limit` index entries of `partition`, newest first, from `start`; and where the
     /// next query starts, if the index has more.
     pub(super) async fn query_group_index(

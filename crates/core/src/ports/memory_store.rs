@@ -146,10 +146,6 @@ impl ApplicationStore for MemoryStore {
         self.with(|state| Ok(state.applications.get(name).cloned()))
     }
 
-    async fn list_applications(&self) -> Result<Vec<String>, StoreError> {
-        self.with(|state| Ok(state.applications.keys().cloned().collect()))
-    }
-
     async fn delete_application(&self, name: &str) -> Result<(), StoreError> {
         self.with(|state| {
             if !state.applications.contains_key(name) {
@@ -270,6 +266,17 @@ impl ConfigStore for MemoryStore {
 
     async fn list_deployment_configs(&self) -> Result<Vec<DeploymentConfig>, StoreError> {
         self.with(|state| Ok(state.configs.values().cloned().collect()))
+    }
+
+    async fn groups_using_config(&self, name: &str) -> Result<Vec<String>, StoreError> {
+        self.with(|state| {
+            Ok(state
+                .groups
+                .iter()
+                .filter(|(_, group)| group.deployment_config_name == name)
+                .map(|((application, group), _)| group_key(application, group))
+                .collect())
+        })
     }
 
     async fn delete_deployment_config(&self, name: &str) -> Result<(), StoreError> {

@@ -200,9 +200,6 @@ pub struct Page<T> {
 pub trait ApplicationStore: Send + Sync {
     async fn create_application(&self, application: &Application) -> Result<(), StoreError>;
     async fn get_application(&self, name: &str) -> Result<Option<Application>, StoreError>;
-    /// Every application's name, in no particular order. May read the whole store: meant for
-    /// rare administrative checks, never for a deployment's path.
-    async fn list_applications(&self) -> Result<Vec<String>, StoreError>;
     /// Refused while the application has deployment groups.
     async fn delete_application(&self, name: &str) -> Result<(), StoreError>;
 }
@@ -237,6 +234,9 @@ pub trait ConfigStore: Send + Sync {
         name: &str,
     ) -> Result<Option<DeploymentConfig>, StoreError>;
     async fn list_deployment_configs(&self) -> Result<Vec<DeploymentConfig>, StoreError>;
+    /// The groups whose config is `name`, as `application/group`, in order. Read from an
+    /// index: a group given the config a moment ago may be missing.
+    async fn groups_using_config(&self, name: &str) -> Result<Vec<String>, StoreError>;
     async fn delete_deployment_config(&self, name: &str) -> Result<(), StoreError>;
 }
 

@@ -59,7 +59,7 @@ macro_rules! store_contract_checks {
     ($callback:ident) => {
         $callback! {
             applications_and_groups_keep_their_rules,
-            applications_are_listed_by_name_and_nothing_else_is,
+            the_groups_using_a_config_are_found_by_its_name,
             a_group_with_an_active_deployment_cannot_be_deleted,
             custom_configs_round_trip_and_are_listed,
             a_deployment_reads_back_with_every_field,
@@ -226,22 +226,37 @@ pub async fn applications_and_groups_keep_their_rules<S: ContractStore>(store: &
     );
 }
 
-pub async fn applications_are_listed_by_name_and_nothing_else_is<S: ContractStore>(store: &S) {
-    assert_eq!(store.list_applications().await, Ok(Vec::new()));
-    created_deployment(store, "live").await;
-    store
-        .create_application(&fixtures::lambda_application("bakery"))
-        .await
-        .unwrap();
+pub async fn the_groups_using_a_config_are_found_by_its_name<S: ContractStore>(store: &S) {
     store
         .create_deployment_config(&linear_config())
         .await
         .unwrap();
+    let config = linear_config().name;
+    assert_eq!(store.groups_using_config(&config).await, Ok(Vec::new()));
+    let mut live = registered_group(store, "shop", "live").await;
+    registered_group(store, "shop", "canary").await;
+    live.deployment_config_name = config.clone();
+    store.update_deployment_group(&live).await.unwrap();
+    let mut beta = fixtures::lambda_group("bakery", "beta");
+    beta.deployment_config_name = config.clone();
+    store
+        .create_application(&fixtures::lambda_application("bakery"))
+        .await
+        .unwrap();
+    store.create_deployment_group(&beta).await.unwrap();
 
-    let mut names = store.list_applications().await.unwrap();
-    names.sort();
+    assert_eq!(
+        store.groups_using_config(&config).await,
+        Ok(vec!["bakery/beta".to_owned(), "shop/live".to_owned()])
+    );
 
-    assert_eq!(names, ["bakery", "shop"]);
+    live.deployment_config_name = "CodeDeployDefault.LambdaAllAtOnce".into();
+    store.update_deployment_group(&live).await.unwrap();
+    store
+        .delete_deployment_group("bakery", "beta")
+        .await
+        .unwrap();
+    assert_eq!(store.groups_using_config(&config).await, Ok(Vec::new()));
 }
 
 pub async fn a_group_with_an_active_deployment_cannot_be_deleted<S: ContractStore>(store: &S) {

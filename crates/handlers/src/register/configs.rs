@@ -10,7 +10,6 @@
 use super::{Register, RegisterOutput};
 use crate::error::HandlerError;
 use gradual_core::config::predefined_names;
-use gradual_core::deployment::group_key;
 use gradual_core::{ComputePlatform, DeploymentConfig};
 use serde::Deserialize;
 
@@ -95,7 +94,7 @@ impl Register {
         if self.store.get_deployment_config(name).await?.is_none() {
             return Err(missing(name));
         }
-        let users = self.groups_using(name).await?;
+        let users = self.store.groups_using_config(name).await?;
         if !users.is_empty() {
             return Err(HandlerError::InvalidInput(format!(
                 "deploymentConfigName: deployment config {name:?} is the config of deployment group{} {}; \
@@ -106,20 +105,6 @@ impl Register {
         }
         self.store.delete_deployment_config(name).await?;
         Ok(RegisterOutput::deleted(format!("deployment config {name}")))
-    }
-
-    /// Every group naming `config` as its config, as `application/group`.
-    async fn groups_using(&self, config: &str) -> Result<Vec<String>, HandlerError> {
-        let mut users = Vec::new();
-        for application in self.store.list_applications().await? {
-            for name in self.store.list_deployment_groups(&application).await? {
-                let group = self.store.get_deployment_group(&application, &name).await?;
-                if group.is_some_and(|group| group.deployment_config_name == config) {
-                    users.push(group_key(&application, &name));
-                }
-            }
-        }
-        Ok(users)
     }
 }
 

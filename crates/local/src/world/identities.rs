@@ -80,7 +80,13 @@ impl FunctionIdentities {
                     user: identity.user,
                     actions: Arc::new(identity.actions),
                 };
-                (function, FunctionIdentity { credentials, caller })
+                (
+                    function,
+                    FunctionIdentity {
+                        credentials,
+                        caller,
+                    },
+                )
             })
             .collect();
         for function in Function::ALL {

@@ -1,6 +1,6 @@
 //! gradual's functions and workflow on the local world, in one test binary: the workflow end to
 //! end (`workflow`), the entry points (`entry_points`), the traffic functions (`functions`) and
-//! alarms (`alarms`). Every test asserts what the emulator really holds: alias weights read with
+//! alarms (`alarms`), and the functions' IAM identities (`iam`). Every test asserts what the emulator really holds: alias weights read with
 //! GetAlias, listener weights with DescribeListeners, items in the table, SNS messages read back
 //! from SQS.
 
@@ -8,4 +8,5 @@ mod alarms;
 mod chaos;
 mod entry_points;
 mod functions;
+mod iam;
 mod workflow;

@@ -4,7 +4,7 @@
 //! GetAlias, listener weights with DescribeListeners, items in the table, SNS messages read
 //! back from SQS.
 
-mod support;
+pub mod support;
 
 mod configs;
 mod hooks;

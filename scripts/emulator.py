@@ -11,10 +11,12 @@ IAM is enforced from the first request, as in AWS: every request must be signed 
 access key, and its action must be allowed by that key's policies (moto checks actions, not
 resources or conditions). The launcher creates one administrator, whose keys are in
 emulator_admin.py; the tests' and the demo's own set-up use
-them, and each of gradual's functions runs as its own user (scripts/function_identities.py).
+them, and each of gradual's functions runs as its own user (scripts/function_roles.py).
 Where moto's enforcement differs from AWS, the launcher makes it answer as AWS does:
 - a signature is checked over the body as the client sent it (moto re-encodes form posts and
   takes the headers for an empty body, and then answers SignatureDoesNotMatch);
+- a DynamoDB transaction is authorized by its items' actions (`dynamodb:PutItem` for a Put…),
+  as in AWS; moto would ask for an action `dynamodb:TransactWriteItems`, which IAM does not have;
 - a denial is answered in the protocol of the request: JSON for the JSON protocols
   (DynamoDB's `AccessDeniedException`) and for Lambda, XML for the query protocols (moto
   answers XML for all);
@@ -88,6 +90,31 @@ def check_signatures_over_the_signed_body():
     access_control.IAMRequestBase._create_aws_request = create_aws_request
 
 
+# DynamoDB authorizes a transaction by each of its items' actions; there is no IAM action
+# for the operation itself.
+TRANSACTION_ITEM_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+}
+
+
+def authorize_transactions_by_their_items():
+    check = access_control.IAMRequestBase.check_action_permitted
+
+    def check_action_permitted(self, resource):
+        if self._action != "dynamodb:TransactWriteItems":
+            return check(self, resource)
+        items = json.loads(SignedBody.current or b"{}").get("TransactItems", [])
+        for action in sorted({TRANSACTION_ITEM_ACTIONS[kind] for item in items for kind in item}):
+            self._action = action
+            check(self, resource)
+        self._action = "dynamodb:TransactWriteItems"
+
+    access_control.IAMRequestBase.check_action_permitted = check_action_permitted
+
+
 def as_aws_answers(environ, status, headers, body):
     """A denial in the shape of the called service's protocol (moto answers XML for all)."""
     found = DENIALS.search(body) if status.startswith("403") else None
@@ -156,6 +183,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     create_administrator()
     check_signatures_over_the_signed_body()
+    authorize_transactions_by_their_items()
     settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(

@@ -2,7 +2,9 @@
 # The static checks of what SAM deploys, offline:
 #   - cfn-lint on template.yaml;
 #   - `sam validate` (SAM's own translation) and `sam validate --lint` on template.yaml;
-#   - asl-validator on every statemachines/*.asl.json.
+#   - asl-validator on every statemachines/*.asl.json;
+#   - parliament on every function's role, as the SAM translator resolves it
+#     (scripts/function_roles.py lint; its suppressions carry their reasons there).
 # Then each checker is run on a deliberately broken copy and must fail, naming the fault, so a
 # checker that silently stopped checking is noticed.
 #
@@ -80,6 +82,7 @@ definitions=(statemachines/*.asl.json)
 for definition in "${definitions[@]}"; do
   check "asl-validator $definition" asl_validate "$definition"
 done
+check "parliament on every function's role" "$venv_bin/python" scripts/function_roles.py lint
 
 echo "The checkers on broken copies:"
 # A template whose first function has a misspelt property.
@@ -114,6 +117,15 @@ if [ -f "$broken_definition" ]; then
   check_rejects "asl-validator rejects a Next to a missing state" "NoSuchState" \
     asl_validate "$broken_definition"
 fi
+
+# A role policy with a misspelt action.
+broken_policy="$scratch/policy.json"
+cat >"$broken_policy" <<'JSON'
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItme",
+ "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/gradual"}]}
+JSON
+check_rejects "parliament rejects a misspelt action" "dynamodb:GetItme" \
+  "$venv_bin/python" scripts/function_roles.py lint --policy "$broken_policy"
 
 if [ "$failures" -ne 0 ]; then
   echo "static checks: $failures failed" >&2

@@ -6,6 +6,7 @@ use aws_sdk_lambda::error::DisplayErrorContext;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::InvocationType;
 use gradual_core::ports::{HookInvokeError, HookInvoker, HookPayload};
+use gradual_core::secret::shown;
 
 /// What Lambda answers when it has queued an `Event` invocation.
 const ACCEPTED: i32 = 202;
@@ -53,7 +54,7 @@ impl HookInvoker for LambdaHookInvoker {
         tracing::info!(
             function_name,
             deployment_id = %payload.deployment_id,
-            hook_execution_id = %payload.lifecycle_event_hook_execution_id,
+            hook_execution_id = %shown(&payload.lifecycle_event_hook_execution_id),
             "invoked hook"
         );
         Ok(())

@@ -8,6 +8,7 @@ use aws_sdk_sfn::operation::send_task_failure::SendTaskFailureError;
 use aws_sdk_sfn::operation::send_task_success::SendTaskSuccessError;
 use aws_sdk_sfn::types::ExecutionStatus;
 use gradual_core::ports::{Workflow, WorkflowError};
+use gradual_core::secret::shown;
 use std::fmt::Debug;
 use thiserror::Error;
 
@@ -15,7 +16,6 @@ use thiserror::Error;
 const ERROR_LIMIT: usize = 256;
 const CAUSE_LIMIT: usize = 32_768;
 /// How much of a task token may appear in logs and errors: tokens are credentials.
-const TOKEN_PREFIX_LENGTH: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error(
@@ -196,7 +196,7 @@ where
     ServiceError: TaskReportError,
     Response: Debug + 'static,
 {
-    let task = token_prefix(task_token);
+    let task = shown(task_token);
     let error = match sent {
         Ok(_) => {
             tracing::info!(%task, action, "reported task result");
@@ -285,12 +285,6 @@ fn execution_arn_prefix(state_machine_arn: &str) -> Option<String> {
     }
 }
 
-/// Enough of a token to tell tasks apart in logs, never the whole credential.
-fn token_prefix(task_token: &str) -> String {
-    let prefix: String = task_token.chars().take(TOKEN_PREFIX_LENGTH).collect();
-    format!("{prefix}…")
-}
-
 fn at_most(text: &str, limit: usize) -> &str {
     match text.char_indices().nth(limit) {
         Some((end, _)) => &text[..end],
@@ -331,12 +325,6 @@ mod tests {
         ] {
             assert_eq!(execution_arn_prefix(arn), None, "{arn}");
         }
-    }
-
-    #[test]
-    fn token_prefix_shows_only_the_start_of_the_token() {
-        let token = "AQCEAAAAKgAAAAMAAAAAAAAAAeFV5z3lGh";
-        assert_eq!(token_prefix(token), "AQCEAAAAKgAA…");
     }
 
     #[test]

@@ -62,7 +62,7 @@ use std::time::Duration;
 
 /// A named way of moving traffic, in CodeDeploy's `CreateDeploymentConfig` shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentConfig {
     #[serde(rename = "deploymentConfigName")]
     pub name: String,

@@ -3,8 +3,8 @@
 mod rules;
 
 pub use rules::{
-    check_alarms, check_auto_rollback, check_targets, check_triggers, is_sns_topic_arn,
-    InvalidGroupSetting, MAX_ALARMS, MAX_TRIGGERS,
+    check_alarms, check_auto_rollback, check_revision_targets, check_targets, check_triggers,
+    is_sns_topic_arn, InvalidGroupSetting, MAX_ALARMS, MAX_TRIGGERS,
 };
 
 use crate::platform::ComputePlatform;
@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 /// An application: a name that groups deployment groups of one compute platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Application {
     pub application_name: String,
     pub compute_platform: ComputePlatform,
@@ -33,7 +33,7 @@ pub enum AutoRollbackEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AutoRollbackConfiguration {
     pub enabled: bool,
     #[serde(default)]
@@ -49,7 +49,7 @@ impl AutoRollbackConfiguration {
 
 /// CloudWatch alarms that stop a deployment (CodeDeploy's `alarmConfiguration`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AlarmConfiguration {
     pub enabled: bool,
     /// Keep going when the alarm states cannot be read.
@@ -105,7 +105,7 @@ impl fmt::Display for TriggerEvent {
 
 /// An SNS topic notified of some of a group's deployment events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TriggerConfig {
     pub trigger_name: String,
     pub trigger_target_arn: String,
@@ -120,7 +120,7 @@ impl TriggerConfig {
 
 /// A deployment group: the targets of an application's deployments and the rules they follow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeploymentGroup {
     pub application_name: String,
     pub deployment_group_name: String,

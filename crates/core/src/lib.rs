@@ -12,6 +12,7 @@ pub mod history;
 pub mod lifecycle;
 pub mod platform;
 pub mod ports;
+pub mod secret;
 pub mod target;
 pub mod traffic;
 pub mod trigger;

@@ -82,6 +82,7 @@ impl fmt::Display for LifecycleEvent {
 
 /// A hook: the Lambda function invoked for one lifecycle event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Hook {
     pub event: LifecycleEvent,
     /// Function name or ARN, as written in the AppSpec.

@@ -6,7 +6,7 @@ use std::fmt;
 
 /// A Lambda alias moving from `current_version` to `target_version`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LambdaAliasTarget {
     pub function_name: String,
     pub alias: String,
@@ -16,7 +16,7 @@ pub struct LambdaAliasTarget {
 
 /// An ALB listener (or one of its rules) moving from the blue target group to the green one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AlbListenerTarget {
     /// The production listener.
     pub listener_arn: String,
@@ -50,6 +50,32 @@ pub enum Target {
 }
 
 impl Target {
+    /// Whether `self` moves the same traffic as `registered`: the same alias of the same
+    /// function (whatever the versions), or the same listener (and rule and test listener)
+    /// between the same two target groups (either one serving: they swap roles each deployment).
+    pub fn is_registered_as(&self, registered: &Target) -> bool {
+        match (self, registered) {
+            (Target::LambdaAlias(alias), Target::LambdaAlias(known)) => {
+                alias.function_name == known.function_name && alias.alias == known.alias
+            }
+            (Target::AlbListener(listener), Target::AlbListener(known)) => {
+                let pair = |target: &AlbListenerTarget| {
+                    let mut groups = [
+                        target.blue_target_group_arn.clone(),
+                        target.green_target_group_arn.clone(),
+                    ];
+                    groups.sort();
+                    groups
+                };
+                listener.listener_arn == known.listener_arn
+                    && listener.rule_arn == known.rule_arn
+                    && listener.test_listener_arn == known.test_listener_arn
+                    && pair(listener) == pair(known)
+            }
+            _ => false,
+        }
+    }
+
     /// The platform whose deployments move this kind of target.
     pub fn platform(&self) -> ComputePlatform {
         match self {

@@ -28,6 +28,7 @@
 //! a third version, a listener forwarding to an unknown target group) is drift whatever the
 //! action.
 
+mod authority;
 mod lockstep;
 pub mod memory;
 mod moves;
@@ -37,6 +38,7 @@ mod verbs;
 #[cfg(test)]
 mod lockstep_tests;
 
+pub use authority::{check_allowed, ActionRefused};
 pub use lockstep::{Lockstep, LockstepError, Recovery, TargetFailure, TrafficAction};
 pub use memory::MemoryRouter;
 pub use moves::{on_new, Move, Progress, TestMove};

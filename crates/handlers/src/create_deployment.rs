@@ -36,6 +36,8 @@ pub enum EntryResponse {
 pub struct DeploymentEntry {
     pub create: CreateDeployment,
     pub pipeline: Arc<dyn PipelineReporter>,
+    /// The stack's account: the only one whose events may request deployments.
+    pub account_id: String,
 }
 
 #[async_trait]
@@ -51,7 +53,7 @@ impl Handler for DeploymentEntry {
                 .await
                 .map(EntryResponse::Created),
             EntryRequest::EventBridge(event) => {
-                let request = eventbridge::deployment_request(*event)?;
+                let request = eventbridge::deployment_request(*event, &self.account_id)?;
                 self.create
                     .create(request, Creator::User)
                     .await

@@ -171,7 +171,7 @@ impl Function {
         match self {
             Function::AlarmListener => &[Store, Signals, Workflow],
             Function::Bake => &[Store, Signals],
-            Function::CreateDeployment => &[Store, Workflow, Alarms, Pipeline],
+            Function::CreateDeployment => &[Store, Workflow, Alarms, Pipeline, Origin],
             Function::GetDeployment => &[Store],
             Function::HookCallback => &[Store, HookExecutions, Workflow],
             Function::Reconcile => &[
@@ -258,6 +258,7 @@ impl DeploymentEntry {
                 alarms: ports.alarms()?,
             },
             pipeline: ports.pipeline()?,
+            account_id: ports.origin()?.account_id,
         })
     }
 }

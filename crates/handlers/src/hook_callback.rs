@@ -3,13 +3,13 @@
 
 use crate::error::HandlerError;
 use crate::handler::Handler;
-use crate::support::waits::token_prefix;
 use async_trait::async_trait;
 use gradual_core::history::{HistoryEntry, HistoryRecord, LifecycleEventStatus};
 use gradual_core::ports::{
     Clock, DeploymentStore, HookExecution, HookExecutionStatus, HookExecutionStore, StoreError,
     Workflow, WorkflowError,
 };
+use gradual_core::secret::shown;
 use gradual_core::{DeploymentId, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -54,12 +54,13 @@ impl Handler for HookCallback {
             .await?
             .ok_or_else(|| {
                 HandlerError::InvalidInput(format!(
-                    "lifecycleEventHookExecutionId: no hook execution {id:?} exists"
+                    "lifecycleEventHookExecutionId: no hook execution {:?} exists",
+                    shown(id)
                 ))
             })?;
         if execution.deployment_id != deployment_id {
             return Err(HandlerError::InvalidInput(format!(
-                "lifecycleEventHookExecutionId: hook execution {id:?} belongs to another deployment than {deployment_id}"
+                "lifecycleEventHookExecutionId: hook execution {:?} belongs to another deployment than {deployment_id}", shown(id)
             )));
         }
         if execution.status == status {
@@ -170,14 +171,14 @@ pub async fn resume_workflow(
             tracing::info!(
                 lifecycle_event = %execution.event,
                 ?status,
-                task_token = token_prefix(&execution.task_token),
+                task_token = shown(&execution.task_token),
                 "hook status handed to the workflow"
             );
             Ok(())
         }
         Err(WorkflowError::TaskGone(reason)) => Err(HandlerError::InvalidInput(format!(
             "lifecycleEventHookExecutionId: the deployment no longer waits for hook execution {} ({reason}): it timed out or was stopped",
-            execution.id
+            shown(&execution.id)
         ))),
         Err(error) => Err(error.into()),
     }

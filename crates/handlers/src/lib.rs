@@ -22,6 +22,7 @@ pub mod stop_deployment;
 pub mod error;
 pub mod function;
 pub mod handler;
+pub mod permissions;
 pub mod support;
 
 pub use error::HandlerError;

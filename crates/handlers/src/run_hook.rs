@@ -6,13 +6,14 @@
 use crate::error::HandlerError;
 use crate::handler::Handler;
 use crate::support::deployments::load;
-use crate::support::waits::{register_wait, token_prefix};
+use crate::support::waits::register_wait;
 use async_trait::async_trait;
 use gradual_core::history::{HistoryEntry, HistoryRecord, LifecycleEventStatus};
 use gradual_core::ports::{
     Clock, DeploymentSignals, DeploymentStore, HookExecution, HookExecutionStatus,
     HookExecutionStore, HookInvoker, HookPayload, Workflow,
 };
+use gradual_core::secret::shown;
 use gradual_core::{Deployment, DeploymentId, ErrorCode, Hook, LifecycleEvent};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -169,7 +170,7 @@ impl RunHook {
         tracing::info!(
             lifecycle_event = %execution.event,
             hook_function = %execution.function_name,
-            task_token = token_prefix(&execution.task_token),
+            task_token = shown(&execution.task_token),
             "hook invoked"
         );
         self.record(

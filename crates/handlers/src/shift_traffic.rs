@@ -3,7 +3,10 @@
 //! first moves Lambda aliases, the second ALB listeners.
 //!
 //! Input: `{"deploymentId", "action": "start"|"shift"|"test-traffic"|"finish"|"rollback"|"verify",
-//! "percent"?, "step"?, "targets"?}`. `targets` defaults to the deployment's own. Every action is
+//! "percent"?, "step"?, "targets"?}`. `targets` (other targets to read) is accepted with `verify`
+//! only; every other action moves the deployment's own targets, and only as its status allows
+//! ([`check_allowed`]: nothing moves forward once it ended, a succeeded one is never rolled
+//! back). Every action is
 //! idempotent: the routers treat the requested state already in place as done, and the history
 //! record of an action is written once.
 //!
@@ -22,7 +25,7 @@ use gradual_core::history::{HistoryEntry, HistoryRecord};
 use gradual_core::ports::{
     AlarmSource, Clock, DeploymentSignals, DeploymentStore, TrafficRouter, TrafficState,
 };
-use gradual_core::traffic::{Lockstep, TrafficAction};
+use gradual_core::traffic::{check_allowed, Lockstep, TrafficAction};
 use gradual_core::{Deployment, DeploymentId, DeploymentStatus, Target};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -91,7 +94,17 @@ impl Handler for ShiftTraffic {
 
     async fn handle(&self, input: TrafficInput) -> Result<TrafficOutput, HandlerError> {
         let action = lockstep_action(input.action, input.percent)?;
+        // Only reading may name other targets than the deployment's own.
+        if input.targets.is_some() && !matches!(action, TrafficAction::Verify(_)) {
+            return Err(HandlerError::InvalidInput(format!(
+                "targets: accepted only with action \"verify\"; {} acts on the deployment's own targets",
+                action.name()
+            )));
+        }
         let deployment = load(self.store.as_ref(), &input.deployment_id).await?;
+        check_allowed(deployment.status, action).map_err(|refused| {
+            HandlerError::InvalidInput(format!("action: deployment {}: {refused}", deployment.id))
+        })?;
         let targets = input.targets.as_ref().unwrap_or(&deployment.targets);
         let lockstep = self.lockstep(targets)?;
         let moves_forward = matches!(

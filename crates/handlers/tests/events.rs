@@ -27,12 +27,15 @@ fn input_of<T: DeserializeOwned>(payload: Value) -> Result<(), String> {
         .map_err(|error| error.to_string())
 }
 
+/// The account of the samples, and of the stack reading them.
+const SAMPLE_ACCOUNT: &str = "123456789012";
+
 /// A create-deployment sample is read as the function reads it: its envelope, then the request
 /// the envelope carries (an EventBridge `detail`, a pipeline job's `UserParameters`).
 fn deployment_request(payload: Value) -> Result<(), String> {
     let request = serde_json::from_value::<EntryRequest>(payload).map_err(|e| e.to_string())?;
     request
-        .deployment_request()
+        .deployment_request(SAMPLE_ACCOUNT)
         .map(drop)
         .map_err(|error| error.to_string())
 }

@@ -82,7 +82,8 @@ impl HookExecutionStore for DynamoDbStore {
     ) -> Result<HookExecution, StoreError> {
         if status == HookExecutionStatus::Pending {
             return Err(StoreError::Backend(format!(
-                "hook execution {id} cannot be completed as Pending: only Succeeded or Failed end it"
+                "hook execution {} cannot be completed as Pending: only Succeeded or Failed end it",
+                gradual_core::secret::shown(id)
             )));
         }
         let placeholders = Placeholders::new().value(":final", hook_item::status(status));

@@ -97,7 +97,10 @@ impl DeployArgs {
                 CliError::Input(format!("--appspec: {}: {error}", path.display()))
             })?;
             return Ok(Revision::AppSpecContent {
-                app_spec_content: AppSpecContent { content },
+                app_spec_content: AppSpecContent {
+                    content,
+                    sha256: None,
+                },
             });
         }
         let flag = |value: &Option<String>, name: &str| {

@@ -9,7 +9,7 @@ use super::{ExplicitStep, TrafficRouting};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrafficRoutingJson {
     #[serde(rename = "type")]
     routing_type: RoutingType,
@@ -41,21 +41,21 @@ impl RoutingType {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct TimeBasedCanaryJson {
     canary_percentage: i64,
     canary_interval: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct TimeBasedLinearJson {
     linear_percentage: i64,
     linear_interval: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct StepJson {
     percentage: i64,
     /// Optional so the final 100 % step can be written without one.

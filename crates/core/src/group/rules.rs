@@ -53,6 +53,33 @@ pub fn check_targets(
     Ok(())
 }
 
+/// A group that registers targets is deployed to those targets only: permission to deploy to
+/// one group is not permission to move another group's alias. A group that registers none
+/// (a Lambda group whose revisions name their aliases) takes the revision's.
+pub fn check_revision_targets(
+    group: &str,
+    registered: &[Target],
+    requested: &[Target],
+) -> Result<(), InvalidGroupSetting> {
+    if registered.is_empty() {
+        return Ok(());
+    }
+    for (index, target) in requested.iter().enumerate() {
+        if !registered
+            .iter()
+            .any(|known| target.is_registered_as(known))
+        {
+            let known: Vec<String> = registered.iter().map(Target::to_string).collect();
+            return Err(invalid(format!(
+                "revision.targets[{index}]: {target} is not a target of deployment group {group:?}, \
+                 which deploys to {} only",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn check_alarms(alarms: &AlarmConfiguration) -> Result<(), InvalidGroupSetting> {
     let names = &alarms.alarms;
     if names.len() > MAX_ALARMS {

@@ -645,7 +645,8 @@ impl HookExecutionStore for MemoryStore {
     ) -> Result<HookExecution, StoreError> {
         if status == HookExecutionStatus::Pending {
             return Err(StoreError::Backend(format!(
-                "hook execution {id} cannot be completed as Pending: only Succeeded or Failed end it"
+                "hook execution {} cannot be completed as Pending: only Succeeded or Failed end it",
+                crate::secret::shown(id)
             )));
         }
         self.with(|state| state.update_pending(id, |execution| execution.status = status))

@@ -76,7 +76,7 @@ pub enum StoreError {
     },
     #[error("deployment {id} was asked to stop: {message}")]
     StopRequested { id: DeploymentId, message: String },
-    #[error("lifecycle event hook execution {id} already completed with status {status}")]
+    #[error("lifecycle event hook execution {} already completed with status {status}", crate::secret::shown(.id))]
     HookAlreadyCompleted { id: String, status: String },
     #[error("nextToken {token:?} was not handed out by this listing")]
     InvalidNextToken { token: String },

@@ -1484,7 +1484,8 @@ pub async fn an_execution_is_never_completed_as_pending<S: ContractStore>(store:
                 .complete_hook_execution(id, HookExecutionStatus::Pending)
                 .await,
             Err(StoreError::Backend(format!(
-                "hook execution {id} cannot be completed as Pending: only Succeeded or Failed end it"
+                "hook execution {} cannot be completed as Pending: only Succeeded or Failed end it",
+                crate::secret::shown(id)
             )))
         );
     }

@@ -7,7 +7,7 @@ use crate::error::HandlerError;
 use crate::handler::Handler;
 use async_trait::async_trait;
 use gradual_core::deployment::token::check_client_token;
-use gradual_core::group::{check_alarms, check_auto_rollback};
+use gradual_core::group::{check_alarms, check_auto_rollback, check_revision_targets};
 use gradual_core::ports::{
     AlarmError, AlarmSource, Clock, Creation, DeploymentStore, IdempotencyKey, Workflow,
     WorkflowError,
@@ -61,9 +61,12 @@ pub enum Revision {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AppSpecContent {
     pub content: String,
+    /// CodeDeploy's hash of `content` (hex SHA-256); when given, the content must match it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -338,6 +341,14 @@ fn resolve_revision(
     let invalid = |message: String| HandlerError::deployment(ErrorCode::InvalidRevision, message);
     let (targets, hooks, platform) = match revision {
         Revision::AppSpecContent { app_spec_content } => {
+            if let Some(expected) = &app_spec_content.sha256 {
+                let actual = hex_sha256(app_spec_content.content.as_bytes());
+                if !expected.eq_ignore_ascii_case(&actual) {
+                    return Err(invalid(format!(
+                        "revision.appSpecContent.sha256: {expected:?} is not the SHA-256 of the content ({actual})"
+                    )));
+                }
+            }
             let spec = AppSpec::parse(&app_spec_content.content)
                 .map_err(|error| invalid(format!("revision.appSpecContent.content: {error}")))?;
             let targets = match spec.platform() {
@@ -380,6 +391,8 @@ fn resolve_revision(
             group.deployment_group_name
         )));
     }
+    check_revision_targets(&group.deployment_group_name, &group.targets, &targets)
+        .map_err(|error| invalid(error.0))?;
     Ok((targets, hooks))
 }
 
@@ -388,7 +401,11 @@ fn fingerprint(request: &CreateDeploymentRequest) -> String {
     let mut request = request.clone();
     request.client_request_token = None;
     let canonical = serde_json::to_vec(&request).expect("a request is plain data");
-    Sha256::digest(canonical)
+    hex_sha256(&canonical)
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()

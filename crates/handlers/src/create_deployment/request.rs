@@ -51,13 +51,16 @@ impl EntryRequest {
             .map_err(|error| error.to_string())
     }
 
-    /// The deployment request carried, read as the handler reads it; `None` for a pipeline job
-    /// that follows a deployment created before.
-    pub fn deployment_request(&self) -> Result<Option<CreateDeploymentRequest>, HandlerError> {
+    /// The deployment request carried, read as the handler of the stack in `account_id` reads
+    /// it; `None` for a pipeline job that follows a deployment created before.
+    pub fn deployment_request(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<CreateDeploymentRequest>, HandlerError> {
         match self {
             EntryRequest::Direct(request) => Ok(Some(request.as_ref().clone())),
             EntryRequest::EventBridge(event) => {
-                super::eventbridge::deployment_request(event.as_ref().clone()).map(Some)
+                super::eventbridge::deployment_request(event.as_ref().clone(), account_id).map(Some)
             }
             EntryRequest::CodePipeline(job) => {
                 let data = &job.code_pipeline_job.data;

@@ -3,8 +3,8 @@
 //! hook) is failed at once with the stop's error code, so the rollback starts without waiting.
 
 use crate::error::HandlerError;
-use crate::support::waits::token_prefix;
 use gradual_core::ports::{DeploymentSignals, StopOutcome, StopRequest, Workflow, WorkflowError};
+use gradual_core::secret::shown;
 use gradual_core::Deployment;
 
 pub async fn stop(
@@ -26,7 +26,7 @@ pub async fn stop(
         tracing::info!(
             deployment_id = %deployment.id,
             code = %request.code,
-            task_token = token_prefix(token),
+            task_token = shown(token),
             "waiting task interrupted"
         );
     }

@@ -41,12 +41,3 @@ pub async fn stop_error(signals: &dyn DeploymentSignals, id: &DeploymentId) -> H
         ),
     }
 }
-
-/// The first characters of a task token, enough to tell two apart in a log, never enough to use.
-pub fn token_prefix(task_token: &str) -> &str {
-    let end = task_token
-        .char_indices()
-        .nth(8)
-        .map_or(task_token.len(), |(index, _)| index);
-    &task_token[..end]
-}

@@ -190,6 +190,7 @@ impl Demo {
             revision: Revision::AppSpecContent {
                 app_spec_content: AppSpecContent {
                     content: appspec.to_owned(),
+                    sha256: None,
                 },
             },
             deployment_config_name: None,

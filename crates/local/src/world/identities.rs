@@ -1,5 +1,5 @@
 //! Who each of gradual's functions is in the local world: an emulator IAM user allowed exactly
-//! the actions of the function's role in template.yaml (`scripts/function_identities.py`
+//! the actions of the function's role in template.yaml (`scripts/function_roles.py`
 //! translates the template with SAM's translator and resolves each role). The emulator checks
 //! every call a function makes against its user's policy; the services the world serves
 //! in-process check the same actions ([`Caller`]). A call the role lacks is refused with
@@ -61,9 +61,9 @@ impl FunctionIdentities {
             args.push(format!("{function}={action}"));
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let created = emulator.script("function_identities.py", &args).await;
+        let created = emulator.script("function_roles.py", &args).await;
         let created: BTreeMap<String, CreatedIdentity> = serde_json::from_value(created)
-            .expect("function_identities.py prints one identity per function");
+            .expect("function_roles.py prints one identity per function");
         let identities: BTreeMap<Function, FunctionIdentity> = created
             .into_iter()
             .map(|(name, identity)| {

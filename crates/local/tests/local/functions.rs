@@ -209,13 +209,19 @@ async fn bad_requests_are_refused_by_name_and_change_nothing() {
             "INTERNAL_ERROR",
             "cannot",
         ),
+        // Only reading may name other targets than the deployment's own.
         (
             json!({"action": "shift", "percent": 10, "targets": missing_version}),
-            "INVALID_LAMBDA_FUNCTION",
-            "9",
+            "InvalidInput",
+            "targets: accepted only with action \"verify\"; shift acts on the deployment's own targets",
         ),
         (
-            json!({"action": "shift", "percent": 10, "targets": unknown_alias}),
+            json!({"action": "rollback", "targets": unknown_alias}),
+            "InvalidInput",
+            "targets: accepted only with action \"verify\"",
+        ),
+        (
+            json!({"action": "verify", "percent": 0, "targets": unknown_alias}),
             "INVALID_LAMBDA_CONFIGURATION",
             "alias",
         ),
@@ -234,7 +240,7 @@ async fn bad_requests_are_refused_by_name_and_change_nothing() {
         assert!(error.message.contains(message), "{action}: {error}");
         assert_eq!(lambda.alias().await, before, "{action} changed the alias");
     }
-    let listener = json!({"action": "shift", "percent": 10, "targets": [{"type": "AlbListener",
+    let listener = json!({"action": "verify", "percent": 10, "targets": [{"type": "AlbListener",
         "listenerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2",
         "blueTargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/b/1",
         "greenTargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g/2"}]});
@@ -270,5 +276,62 @@ async fn bad_requests_are_refused_by_name_and_change_nothing() {
     assert_eq!(
         world.deployment(&deployment.id).await.status,
         DeploymentStatus::InProgress
+    );
+}
+
+#[tokio::test]
+async fn an_ended_deployment_moves_no_further_and_a_succeeded_one_is_never_rolled_back() {
+    let lambda = LambdaWorld::new().await;
+    let target = Target::LambdaAlias(lambda.target("1", "2"));
+    let (world, deployment) = world_with(vec![target], ComputePlatform::Lambda).await;
+    let call = |action: Value| {
+        let mut request = json!({"deploymentId": deployment.id});
+        request
+            .as_object_mut()
+            .unwrap()
+            .extend(action.as_object().unwrap().clone());
+        world.call(Function::ShiftAliasWeight, request)
+    };
+    call(json!({"action": "finish"})).await.expect("finish");
+    let succeed = json!({"deploymentId": deployment.id, "action": "succeed"});
+    world
+        .call(Function::RecordStatus, succeed)
+        .await
+        .expect("record the success");
+    let finished = lambda.alias().await;
+    let keys = history_keys(&world, &deployment).await;
+
+    for (action, refused) in [
+        (
+            json!({"action": "rollback"}),
+            "rollback is refused: the deployment is Succeeded",
+        ),
+        (
+            json!({"action": "shift", "percent": 10}),
+            "shift is refused: the deployment is Succeeded",
+        ),
+        (json!({"action": "start"}), "start is refused"),
+    ] {
+        let error = call(action.clone())
+            .await
+            .expect_err(&format!("{action} should be refused"));
+        assert_eq!(error.error_type, "InvalidInput", "{action}: {error}");
+        assert!(error.message.contains(refused), "{action}: {error}");
+        assert!(error.message.contains(deployment.id.as_str()), "{error}");
+    }
+    let read = call(json!({"action": "verify", "percent": 100}))
+        .await
+        .expect("reading is always allowed");
+    assert_eq!(read["percentOnNew"], 100);
+
+    assert_eq!(lambda.alias().await, finished, "a refusal moved the alias");
+    assert_eq!(
+        history_keys(&world, &deployment).await,
+        keys,
+        "a refusal wrote history"
+    );
+    assert_eq!(
+        world.deployment(&deployment.id).await.status,
+        DeploymentStatus::Succeeded
     );
 }

@@ -2,6 +2,7 @@
 //! field at fault, and none writes anything.
 
 use super::support::{targets_request, TestWorld, CANARY, ECS_APPSPEC};
+use gradual_emulator::sample::lambda::LambdaWorld;
 use serde_json::{json, Value};
 
 /// `(what is wrong, request, error type, part of the message)`.
@@ -134,6 +135,56 @@ fn cases(function: &str) -> Vec<Case> {
             "autoRollbackConfiguration.events: rollback is enabled but no event is listed",
         ),
         (
+            "misspelt field of a target",
+            with(
+                "revision",
+                json!({"revisionType": "Targets", "targets": [{
+                    "type": "LambdaAlias", "functionName": function, "alias": "live",
+                    "currentVersion": "1", "targetVersion": "2", "Alias": "staging"
+                }]}),
+            ),
+            "InvalidInput",
+            "unknown field `Alias`",
+        ),
+        (
+            // Silently ignored, it would move the listener's default action instead of the rule.
+            "misspelt rule of a listener target",
+            with(
+                "revision",
+                json!({"revisionType": "Targets", "targets": [{
+                    "type": "AlbListener",
+                    "listenerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/0123456789abcdef/0123456789abcdef",
+                    "ruleARN": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/shop/0123456789abcdef/0123456789abcdef/0123456789abcdef",
+                    "blueTargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/0123456789abcdef",
+                    "greenTargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/0123456789abcdef"
+                }]}),
+            ),
+            "InvalidInput",
+            "unknown field `ruleARN`",
+        ),
+        (
+            "misspelt field of a hook",
+            with(
+                "revision",
+                json!({"revisionType": "Targets", "targets": valid["revision"]["targets"],
+                       "hooks": [{"event": "BeforeAllowTraffic", "function_name": "check",
+                                  "timeout": 60}]}),
+            ),
+            "InvalidInput",
+            "unknown field `timeout`",
+        ),
+        (
+            "AppSpec whose hash is not its content's",
+            with(
+                "revision",
+                json!({"revisionType": "AppSpecContent", "appSpecContent": {
+                    "content": "version: 0.0\nResources: []\n",
+                    "sha256": "0000000000000000000000000000000000000000000000000000000000000000"}}),
+            ),
+            "INVALID_REVISION",
+            "revision.appSpecContent.sha256: \"0000",
+        ),
+        (
             "not an object",
             json!(["shop", "checkout"]),
             "InvalidInput",
@@ -166,4 +217,55 @@ async fn each_invalid_request_gets_its_own_error_and_writes_nothing() {
     world.settle().await;
     assert_eq!(world.item_count().await, before);
     assert_eq!(world.items_of_kind("DEPLOYMENT").await, 0);
+}
+
+#[tokio::test]
+async fn a_group_that_registers_targets_deploys_to_those_targets_only() {
+    let world = TestWorld::manual().await;
+    let own = world.lambda_group("shop", "checkout", CANARY).await;
+    let registered =
+        targets_request("shop", "pinned", &own.function)["revision"]["targets"].clone();
+    world
+        .registered(
+            json!({"action": "create-deployment-group", "applicationName": "shop",
+                           "deploymentGroupName": "pinned", "deploymentConfigName": CANARY,
+                           "targets": registered}),
+        )
+        .await;
+    let other = LambdaWorld::new().await;
+    let before = world.item_count().await;
+    let other_alias = other.alias().await;
+
+    let refused = world
+        .create(targets_request("shop", "pinned", &other.function))
+        .await
+        .expect_err("another group's alias");
+
+    assert_eq!(
+        refused.error_type, "INVALID_REVISION",
+        "{}",
+        refused.message
+    );
+    assert!(
+        refused
+            .message
+            .contains(&format!("alias {}:live", other.function))
+            && refused
+                .message
+                .contains("is not a target of deployment group \"pinned\""),
+        "{}",
+        refused.message
+    );
+    assert_eq!(world.item_count().await, before);
+    assert_eq!(other.alias().await, other_alias);
+
+    // The registered alias, between other versions, is the group's own.
+    let mut own_alias = targets_request("shop", "pinned", &own.function);
+    own_alias["revision"]["targets"][0]["currentVersion"] = "2".into();
+    own_alias["revision"]["targets"][0]["targetVersion"] = "1".into();
+    let created = world
+        .create(own_alias)
+        .await
+        .expect("the group's own alias");
+    assert!(created["deploymentId"].is_string(), "{created}");
 }

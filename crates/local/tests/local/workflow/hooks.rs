@@ -9,9 +9,11 @@ use gradual_asl::FunctionError;
 use gradual_core::history::HistoryRecord;
 use gradual_core::ports::DeploymentRecords;
 use gradual_core::ports::{HookExecution, HookExecutionStatus, HookExecutionStore};
+use gradual_core::secret::shown;
 use gradual_core::LifecycleEvent::{AfterAllowTraffic, BeforeAllowTraffic};
 use gradual_core::{ComputePlatform, Deployment, DeploymentId, DeploymentStatus, ErrorCode};
 use gradual_handlers::create_deployment::HOOK_TIMEOUT_SECONDS;
+use gradual_local::testing::capture_logs;
 use gradual_local::world::Routing;
 
 const CANARY: &str = "CodeDeployDefault.LambdaCanary10Percent5Minutes";
@@ -41,6 +43,46 @@ async fn hooks_that_succeed_run_before_and_after_traffic_and_let_the_deployment_
         let execution = execution(&world, &call.payload.lifecycle_event_hook_execution_id).await;
         assert_eq!(execution.status, HookExecutionStatus::Succeeded);
         assert_eq!(execution.deployment_id, deployment.id);
+    }
+}
+
+#[tokio::test]
+async fn neither_hook_execution_ids_nor_task_tokens_are_ever_logged_whole() {
+    let (logs, _capture) = capture_logs();
+    let world = TestWorld::new().await;
+    world.hook("smoke-test", Reply::Succeed);
+    world.hook("after-check", Reply::Fail);
+    let (_, subject) = alias_subject(&world).await;
+    let group = group(ComputePlatform::Lambda, CANARY);
+    world.register(&group).await;
+    let hooks = [
+        (BeforeAllowTraffic, "smoke-test"),
+        (AfterAllowTraffic, "after-check"),
+    ];
+
+    let deployment = world.run(&request(&group, &subject, &hooks)).await;
+
+    assert_eq!(deployment.status, DeploymentStatus::Failed);
+    let logged = logs.text();
+    assert!(
+        logged.contains(deployment.id.as_str()),
+        "nothing was captured"
+    );
+    for function in ["smoke-test", "after-check"] {
+        let call = only_call(&world, function, &deployment.id);
+        let id = &call.payload.lifecycle_event_hook_execution_id;
+        let execution = execution(&world, id).await;
+        for secret in [id, &execution.task_token] {
+            assert!(
+                !logged.contains(secret.as_str()),
+                "{function}: {secret} was logged"
+            );
+            assert!(
+                logged.contains(&shown(secret)),
+                "{function}: not even the start of {} was logged",
+                shown(secret)
+            );
+        }
     }
 }
 

@@ -4,25 +4,30 @@ CloudFormation, and each function's role is resolved into its statements (inline
 the stack's managed policies and AWS's managed policies, as statements), with the template's
 parameters set to SAMPLE_PARAMETERS so that every conditional statement is present.
 
-Commands (each prints one JSON document):
+Commands:
   policies
-      {"<function>": {"role": …, "statements": [{"sid", "actions", "resources"}]}}, resources
-      as CloudFormation would resolve them, the stack's own resources written ${Logical.Attr}.
+      {"parameters": SAMPLE_PARAMETERS, "functions": {"<function>": {"role": …, "statements":
+      [{"sid", "policy", "effect", "actions", "resources"}]}}}, resources as CloudFormation
+      would resolve them, the stack's own resources written ${Logical.Attr}.
       tests/packaging.rs checks them against the operations each function calls.
   identities --endpoint URL --suffix S [--without FUNCTION=ACTION …]
       Creates, in the emulator, one IAM user per function allowed exactly its role's actions
       (on every resource: the emulator checks actions only), signing as the emulator's
       administrator, and prints {"<function>": {"user", "accessKeyId", "secretAccessKey",
       "actions"}}. --without leaves an action out of a function's policy.
+  lint [--policy FILE]
+      Lints every role's policy with parliament (the stack's own resources given ARNs of their
+      kind), or the policy document in FILE; fails on any finding not in SUPPRESSED.
 
-Usage: python scripts/function_identities.py policies
-       python scripts/function_identities.py identities --endpoint URL --suffix S
+Usage: python scripts/function_roles.py policies
+       python scripts/function_roles.py identities --endpoint URL --suffix S
+       python scripts/function_roles.py lint [--policy FILE]
 """
 
 import argparse
-import copy
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -158,45 +163,18 @@ def substitute(text, variables, parameters):
     return "".join(out)
 
 
-# AWS's managed policies a role may carry, as statements (from their published documents).
-AWS_MANAGED_POLICIES = {
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": [
-        {
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": "*",
-        }
-    ],
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole": [
-        {
-            "Effect": "Allow",
-            "Action": [
-                "sqs:ReceiveMessage",
-                "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes",
-                "logs:CreateLogGroup",
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-            ],
-            "Resource": "*",
-        }
-    ],
-}
-
-
 def role_statements(template, resolver, role_logical_id):
     role = resolver.value(template["Resources"][role_logical_id]["Properties"])
     statements = []
     for policy in role.get("Policies", []):
         statements += policy["PolicyDocument"]["Statement"]
     for arn in role.get("ManagedPolicyArns", []):
-        if arn in AWS_MANAGED_POLICIES:
-            statements += copy.deepcopy(AWS_MANAGED_POLICIES[arn])
-            continue
         logical = arn.removeprefix("${").removesuffix("}")
         managed = template["Resources"].get(logical)
         if managed is None or managed["Type"] != "AWS::IAM::ManagedPolicy":
-            raise ValueError(f"role {role_logical_id}: unknown managed policy {arn}")
+            # An AWS managed policy grants what nobody here reviewed (AWSLambdaBasicExecutionRole:
+            # logs on every resource); roles are written out in full instead.
+            raise ValueError(f"role {role_logical_id}: managed policy {arn} is not the stack's own")
         document = resolver.value(managed["Properties"]["PolicyDocument"])
         statements += [dict(statement, Policy=logical) for statement in document["Statement"]]
     return statements
@@ -239,11 +217,6 @@ def emulator_actions(actions):
         service, _, operation = action.partition(":")
         # moto takes the prefix from the signing name.
         named.add(f"monitoring:{operation}" if service == "cloudwatch" else action)
-    # AWS authorizes a transaction by each of its items' actions; moto by the operation.
-    writes = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-              "dynamodb:ConditionCheckItem"}
-    if writes <= set(actions):
-        named.add("dynamodb:TransactWriteItems")
     return sorted(named)
 
 
@@ -282,6 +255,83 @@ def identities(endpoint, suffix, without):
     return answer
 
 
+# ARNs of the kind CloudFormation gives the stack's resources, for the linter.
+STACK_RESOURCE_ARNS = {
+    "${Table.Arn}": f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{STACK}-Table-1ABC",
+    "${TriggerTopic}": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{STACK}-TriggerTopic-1ABC",
+    "${DeploymentStateMachine}": f"arn:aws:states:{REGION}:{ACCOUNT_ID}:stateMachine:{STACK}-deployment",
+    "${DeploymentStateMachine.Name}": f"{STACK}-deployment",
+    "${ReconcileQueue.Arn}": f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{STACK}-ReconcileQueue-1ABC",
+}
+LOG_GROUP = re.compile(r"\$\{(\w+)LogGroup\.Arn\}")
+
+# parliament's findings that do not apply, each with the reason. A finding is
+# (issue, action, the resource format parliament found unmatched).
+SUPPRESSED = {
+    ("RESOURCE_MISMATCH", "states:DescribeExecution", "arn:*:states:*:*:express:*:*:*"):
+        "the deployment state machine is STANDARD: its executions are never express ones",
+    ("RESOURCE_MISMATCH", "elasticloadbalancing:ModifyListener",
+     "arn:*:elasticloadbalancing:*:*:listener/net/*/*/*"):
+        "gradual moves Application Load Balancer listeners only, never Network ones",
+    ("RESOURCE_MISMATCH", "elasticloadbalancing:ModifyRule",
+     "arn:*:elasticloadbalancing:*:*:listener-rule/net/*/*/*/*"):
+        "gradual moves Application Load Balancer rules only, never Network ones",
+}
+
+
+def concrete(resource):
+    for token, arn in STACK_RESOURCE_ARNS.items():
+        resource = resource.replace(token, arn)
+    return LOG_GROUP.sub(
+        lambda found: f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/lambda/{found.group(1)}:*",
+        resource,
+    )
+
+
+def findings(document):
+    """parliament's findings on a policy document, less the suppressed ones."""
+    from parliament import analyze_policy_string
+
+    kept = []
+    for finding in analyze_policy_string(json.dumps(document)).findings:
+        details = finding.detail if isinstance(finding.detail, list) else [finding.detail]
+        for detail in details:
+            if isinstance(detail, dict):
+                key = (finding.issue, detail.get("action"), detail.get("required_format"))
+                if key in SUPPRESSED:
+                    continue
+            kept.append(f"{finding.severity} {finding.issue}: {finding.title}: {detail}")
+    return kept
+
+
+def lint(policy_file):
+    if policy_file:
+        documents = {policy_file: json.loads(Path(policy_file).read_text())}
+    else:
+        documents = {
+            function: {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": statement["effect"],
+                        "Action": statement["actions"],
+                        "Resource": [concrete(resource) for resource in statement["resources"]],
+                    }
+                    for statement in role["statements"]
+                ],
+            }
+            for function, role in policies().items()
+        }
+    failed = False
+    for name, document in documents.items():
+        for finding in findings(document):
+            failed = True
+            print(f"{name}: {finding}")
+    if failed:
+        sys.exit(1)
+    print(f"parliament: {len(documents)} policies, no finding")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -290,9 +340,15 @@ def main():
     create.add_argument("--endpoint", required=True)
     create.add_argument("--suffix", required=True)
     create.add_argument("--without", action="append", default=[], metavar="FUNCTION=ACTION")
+    check = commands.add_parser("lint")
+    check.add_argument("--policy")
     args = parser.parse_args()
+    if args.command == "lint":
+        lint(args.policy)
+        return
     if args.command == "policies":
-        json.dump(policies(), sys.stdout, indent=1)
+        answer = {"parameters": SAMPLE_PARAMETERS, "functions": policies()}
+        json.dump(answer, sys.stdout, indent=1)
         return
     without = {}
     for item in args.without:

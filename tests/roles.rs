@@ -167,6 +167,7 @@ fn a_wildcard_resource_is_only_for_actions_aws_defines_no_resource_for() {
         "elasticloadbalancing:DescribeRules",
         "elasticloadbalancing:DescribeTargetGroups",
         "elasticloadbalancing:DescribeTargetHealth",
+        "codepipeline:GetJobDetails",
         "codepipeline:PutJobSuccessResult",
         "codepipeline:PutJobFailureResult",
         "states:SendTaskSuccess",

@@ -2,6 +2,7 @@
 //! PutJobFailureResult, so the requests sent and the handling of each answer are checked here.
 
 use super::CodePipelineReporter;
+use aws_sdk_codepipeline::operation::get_job_details::{GetJobDetailsError, GetJobDetailsOutput};
 use aws_sdk_codepipeline::operation::put_job_failure_result::{
     PutJobFailureResultError, PutJobFailureResultOutput,
 };
@@ -11,7 +12,10 @@ use aws_sdk_codepipeline::operation::put_job_success_result::{
 use aws_sdk_codepipeline::types::error::{
     InvalidJobStateException, JobNotFoundException, ValidationException,
 };
-use aws_sdk_codepipeline::types::FailureType;
+use aws_sdk_codepipeline::types::{
+    ActionCategory, ActionConfiguration, ActionOwner, ActionTypeId, AwsSessionCredentials,
+    FailureType, JobData, JobDetails,
+};
 use aws_sdk_codepipeline::Client;
 use aws_smithy_mocks::{mock, mock_client, Rule};
 use gradual_core::ports::{
@@ -20,8 +24,107 @@ use gradual_core::ports::{
 
 const JOB_ID: &str = "11111111-abcd-1111-abcd-111111111111";
 
+const FUNCTION: &str = "gradual-create-deployment";
+
 fn reporter(rule: &Rule) -> CodePipelineReporter {
-    CodePipelineReporter::new(mock_client!(aws_sdk_codepipeline, [rule]))
+    CodePipelineReporter::new(mock_client!(aws_sdk_codepipeline, [rule]), FUNCTION)
+}
+
+/// GetJobDetails' answer for a Lambda invoke action naming `function`, with artifact
+/// credentials, as CodePipeline hands them out.
+fn job(function: &str, category: ActionCategory) -> GetJobDetailsOutput {
+    let data = JobData::builder()
+        .action_type_id(
+            ActionTypeId::builder()
+                .category(category)
+                .owner(ActionOwner::Aws)
+                .provider("Lambda")
+                .version("1")
+                .build()
+                .unwrap(),
+        )
+        .action_configuration(
+            ActionConfiguration::builder()
+                .configuration("FunctionName", function)
+                .configuration("UserParameters", r#"{"applicationName":"shop"}"#)
+                .build(),
+        )
+        .artifact_credentials(
+            AwsSessionCredentials::builder()
+                .access_key_id("ASIAEXAMPLE")
+                .secret_access_key("secret-never-kept")
+                .session_token("session-never-kept")
+                .build()
+                .unwrap(),
+        )
+        .continuation_token("d-A1B2C3D4E")
+        .build();
+    GetJobDetailsOutput::builder()
+        .job_details(
+            JobDetails::builder()
+                .id(JOB_ID)
+                .account_id("123456789012")
+                .data(data)
+                .build(),
+        )
+        .build()
+}
+
+#[tokio::test]
+async fn a_job_is_read_back_with_what_an_event_could_forge_and_nothing_more() {
+    for (function, category, ours) in [
+        (FUNCTION, ActionCategory::Invoke, true),
+        (
+            "arn:aws:lambda:us-east-1:123456789012:function:gradual-create-deployment:live",
+            ActionCategory::Invoke,
+            true,
+        ),
+        ("gradual-create-deployment:7", ActionCategory::Invoke, true),
+        ("gradual-create-deployment-2", ActionCategory::Invoke, false),
+        (
+            "arn:aws:lambda:us-east-1:123456789012:function:other",
+            ActionCategory::Invoke,
+            false,
+        ),
+        (FUNCTION, ActionCategory::Build, false),
+    ] {
+        let answer = job(function, category.clone());
+        let rule = mock!(Client::get_job_details)
+            .match_requests(|request| request.job_id() == Some(JOB_ID))
+            .then_output(move || answer.clone());
+
+        let details = reporter(&rule).job_details(JOB_ID).await.expect("the job");
+
+        assert_eq!(details.account_id, "123456789012");
+        assert_eq!(
+            details.invokes_this_function, ours,
+            "{function} {category:?}"
+        );
+        assert_eq!(
+            details.user_parameters.as_deref(),
+            Some(r#"{"applicationName":"shop"}"#)
+        );
+        assert_eq!(details.continuation_token.as_deref(), Some("d-A1B2C3D4E"));
+        assert!(!format!("{details:?}").contains("never-kept"));
+    }
+}
+
+#[tokio::test]
+async fn a_job_codepipeline_does_not_know_is_closed() {
+    let rule = mock!(Client::get_job_details).then_error(|| {
+        GetJobDetailsError::JobNotFoundException(
+            JobNotFoundException::builder()
+                .message("no such job")
+                .build(),
+        )
+    });
+
+    let error = reporter(&rule).job_details(JOB_ID).await.unwrap_err();
+
+    assert!(
+        matches!(&error, PipelineError::JobClosed { reason, .. } if reason.contains("no such job")),
+        "{error:?}"
+    );
 }
 
 fn running() -> JobSuccess {

@@ -62,7 +62,9 @@ use std::time::Duration;
 
 /// A named way of moving traffic, in CodeDeploy's `CreateDeploymentConfig` shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+// Unknown fields are ignored here, unlike in the nested objects: CodeDeploy's own answer
+// (GetDeploymentConfig's `deploymentConfigInfo`, with its id and creation time) registers as is.
+#[serde(rename_all = "camelCase")]
 pub struct DeploymentConfig {
     #[serde(rename = "deploymentConfigName")]
     pub name: String,

@@ -21,7 +21,8 @@ pub use hooks::{HookInvokeError, HookInvoker, HookPayload};
 pub use memory_store::MemoryStore;
 pub use notifier::{Notification, Notifier, NotifyError};
 pub use pipeline::{
-    clip, JobFailure, JobSuccess, PipelineError, PipelineReporter, MAX_FAILURE_MESSAGE, MAX_SUMMARY,
+    clip, JobDetails, JobFailure, JobSuccess, PipelineError, PipelineReporter, MAX_FAILURE_MESSAGE,
+    MAX_SUMMARY,
 };
 pub use signals::{DeploymentSignals, StopOutcome, StopRequest};
 pub use store::{

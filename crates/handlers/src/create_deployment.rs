@@ -60,7 +60,7 @@ impl Handler for DeploymentEntry {
                     .map(EntryResponse::Created)
             }
             EntryRequest::CodePipeline(job) => codepipeline::Job::read(*job)?
-                .answer(&self.create, self.pipeline.as_ref())
+                .answer(&self.create, self.pipeline.as_ref(), &self.account_id)
                 .await
                 .map(EntryResponse::Pipeline),
         }

@@ -3,6 +3,7 @@
 
 use crate::error::HandlerError;
 use crate::handler::Handler;
+use crate::register::names::check_length;
 use async_trait::async_trait;
 use gradual_core::history::{HistoryEntry, HistoryRecord, LifecycleEventStatus};
 use gradual_core::ports::{
@@ -13,6 +14,9 @@ use gradual_core::secret::shown;
 use gradual_core::{DeploymentId, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+
+/// The longest hook execution id a report may carry.
+const MAX_HOOK_EXECUTION_ID_LENGTH: usize = 128;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -48,6 +52,13 @@ impl Handler for HookCallback {
             },
         )?;
         let id = &input.lifecycle_event_hook_execution_id;
+        // gradual's ids are 64 hex digits; a longer value is no id of ours and must not reach
+        // the table as a key.
+        check_length(
+            "lifecycleEventHookExecutionId",
+            id,
+            MAX_HOOK_EXECUTION_ID_LENGTH,
+        )?;
         let execution = self
             .executions
             .get_hook_execution(id)

@@ -71,7 +71,8 @@ async fn a_report_retried_after_the_workflow_could_not_be_resumed_resumes_it() {
     assert_eq!(
         third.to_string(),
         format!(
-            "lifecycle event hook execution {execution_id} already completed with status Succeeded"
+            "lifecycle event hook execution {} already completed with status Succeeded",
+            gradual_core::secret::shown(&execution_id)
         )
     );
     assert_eq!(world.workflow.succeeded_tasks().len(), 1);

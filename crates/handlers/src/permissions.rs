@@ -190,11 +190,12 @@ const CREATE_DEPLOYMENT: &[Permission] = &[
     READ_ALARMS,
     allow(
         &[
+            "codepipeline:GetJobDetails",
             "codepipeline:PutJobSuccessResult",
             "codepipeline:PutJobFailureResult",
         ],
         Scope::Unscoped,
-        "answers the CodePipeline job that invoked it",
+        "checks the CodePipeline job that invoked it with CodePipeline, and answers it",
     ),
 ];
 const GET_DEPLOYMENT: &[Permission] = &[

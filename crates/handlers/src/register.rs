@@ -5,7 +5,7 @@
 mod applications;
 mod configs;
 mod groups;
-mod names;
+pub(crate) mod names;
 
 pub use applications::{ApplicationInput, ApplicationRef};
 pub use configs::{DeploymentConfigListing, DeploymentConfigRef};

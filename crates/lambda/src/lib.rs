@@ -50,7 +50,7 @@ pub fn init_logging() {
 }
 
 /// `level` for gradual's crates (their targets start with `gradual`), at most `info` for others.
-fn record_filter(level: LevelFilter) -> Targets {
+pub fn record_filter(level: LevelFilter) -> Targets {
     Targets::new()
         .with_target("gradual", level)
         .with_default(level.min(LevelFilter::INFO))

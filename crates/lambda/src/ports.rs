@@ -2,7 +2,7 @@
 //! and the settings of [`crate::settings`], each made only when the function asks for it.
 
 use crate::routers::{AliasRouters, ListenerRouters};
-use crate::settings::{env, origin, SetupError, STATE_MACHINE_ARN, TABLE};
+use crate::settings::{env, origin, SetupError, FUNCTION_NAME, STATE_MACHINE_ARN, TABLE};
 use aws_config::SdkConfig;
 use gradual_aws::cloudwatch::CloudWatchAlarms;
 use gradual_aws::codepipeline::CodePipelineReporter;
@@ -90,6 +90,7 @@ impl Ports for LambdaPorts {
     fn pipeline(&self) -> Result<Arc<dyn PipelineReporter>, SetupError> {
         Ok(Arc::new(CodePipelineReporter::new(
             aws_sdk_codepipeline::Client::new(&self.config),
+            env(FUNCTION_NAME)?,
         )))
     }
 

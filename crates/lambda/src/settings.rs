@@ -15,6 +15,8 @@ pub const TABLE: &str = "GRADUAL_TABLE";
 pub const STATE_MACHINE_ARN: &str = "GRADUAL_STATE_MACHINE_ARN";
 /// The 12-digit id of the account gradual runs in, for the `accountId` of trigger messages.
 pub const ACCOUNT_ID: &str = "GRADUAL_ACCOUNT_ID";
+/// The function's own name, set by the Lambda service: a CodePipeline job must name it.
+pub const FUNCTION_NAME: &str = "AWS_LAMBDA_FUNCTION_NAME";
 
 /// The environment variables `function` reads, each with the first of its ports that needs it.
 pub fn variables(function: Function) -> Vec<(&'static str, Port)> {

@@ -1,5 +1,6 @@
-//! The pipeline reporter port: how gradual answers a CodePipeline job that invoked it as a
-//! Lambda action (CodePipeline's PutJobSuccessResult and PutJobFailureResult).
+//! The pipeline reporter port: how gradual checks a CodePipeline job that invoked it as a
+//! Lambda action (GetJobDetails: the event could be forged by anyone allowed to invoke the
+//! function) and answers it (PutJobSuccessResult and PutJobFailureResult).
 //!
 //! While the deployment runs, the job succeeds *with a continuation token*: CodePipeline then
 //! invokes the action again with that token, until an answer comes without one (the action
@@ -33,6 +34,19 @@ pub struct JobFailure {
     pub message: String,
 }
 
+/// What CodePipeline itself says about a job: the facts an invocation event could forge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobDetails {
+    /// The account the job belongs to.
+    pub account_id: String,
+    /// Whether the job is a Lambda invoke action (AWS/Invoke/Lambda) of the function asking.
+    pub invokes_this_function: bool,
+    /// The action's `UserParameters`.
+    pub user_parameters: Option<String>,
+    /// The continuation token of the job's last answer, when it has one.
+    pub continuation_token: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PipelineError {
     /// The job takes no more answers: it was answered already, timed out, or is unknown.
@@ -44,6 +58,8 @@ pub enum PipelineError {
 
 #[async_trait]
 pub trait PipelineReporter: Send + Sync {
+    /// The job as CodePipeline knows it (`JobClosed` when it knows no such job).
+    async fn job_details(&self, job_id: &str) -> Result<JobDetails, PipelineError>;
     async fn put_job_success(
         &self,
         job_id: &str,

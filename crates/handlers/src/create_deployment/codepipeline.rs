@@ -6,6 +6,13 @@
 //! CodePipeline then invokes the action again with that token: while the deployment runs the
 //! answer is another continuation; once it ends, PutJobSuccessResult without a token, or
 //! PutJobFailureResult (`JobFailed`) with the error code and message.
+//!
+//! Anyone allowed to invoke the function can send it a job event, naming a real job. So before
+//! acting, the job is read back from CodePipeline (GetJobDetails): it must exist, belong to the
+//! stack's account, be a Lambda invoke action of this function, and carry the event's
+//! `UserParameters` (or continuation token). An event that does not match is refused and the
+//! job is left unanswered: a forged event can neither start a deployment under a pipeline's
+//! name nor succeed or fail a real job.
 
 use crate::create_deployment::{CreateDeployment, CreateDeploymentRequest};
 use crate::error::HandlerError;
@@ -66,13 +73,15 @@ impl Job {
     }
 
     /// Starts or follows the deployment and answers the job. Only a failure worth retrying
-    /// (the store or CodePipeline unavailable) fails the invocation; everything else is
-    /// answered to CodePipeline.
+    /// (the store or CodePipeline unavailable) and an event that is not CodePipeline's fail
+    /// the invocation; everything else is answered to CodePipeline.
     pub(super) async fn answer(
         self,
         create: &CreateDeployment,
         reporter: &dyn PipelineReporter,
+        account_id: &str,
     ) -> Result<PipelineAnswer, HandlerError> {
+        self.check_with_codepipeline(reporter, account_id).await?;
         let verdict = match &self.step {
             Step::Start(parameters) => self.start(create, parameters.as_deref()).await,
             Step::Follow(token) => follow(create.store.as_ref(), token).await,
@@ -95,6 +104,49 @@ impl Job {
             "answered the CodePipeline job"
         );
         Ok(answer)
+    }
+
+    /// Refuses an event whose job CodePipeline does not know as the event says.
+    async fn check_with_codepipeline(
+        &self,
+        reporter: &dyn PipelineReporter,
+        account_id: &str,
+    ) -> Result<(), HandlerError> {
+        let id = &self.id;
+        let forged = |what: String| {
+            HandlerError::InvalidInput(format!(
+                "CodePipeline.job: {what}: the event is not CodePipeline's; job {id} is left unanswered"
+            ))
+        };
+        let details = match reporter.job_details(id).await {
+            Ok(details) => details,
+            Err(PipelineError::JobClosed { reason, .. }) => {
+                return Err(forged(format!("CodePipeline has no job {id} ({reason})")))
+            }
+            Err(error) => return Err(HandlerError::Transient(error.to_string())),
+        };
+        if details.account_id != account_id {
+            return Err(forged(format!(
+                "job {id} belongs to account {:?}, not to the stack's account {account_id}",
+                details.account_id
+            )));
+        }
+        if !details.invokes_this_function {
+            return Err(forged(format!(
+                "job {id} is not a Lambda invoke action of this function"
+            )));
+        }
+        match &self.step {
+            Step::Start(parameters) if *parameters != details.user_parameters => Err(forged(
+                format!("the event's UserParameters are not those of job {id}"),
+            )),
+            Step::Follow(token) if details.continuation_token.as_ref() != Some(token) => {
+                Err(forged(format!(
+                    "continuationToken {token:?} is not the one job {id} was last answered with"
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 
     async fn start(

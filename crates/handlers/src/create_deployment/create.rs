@@ -5,6 +5,7 @@
 
 use crate::error::HandlerError;
 use crate::handler::Handler;
+use crate::register::names::{check_length, check_name, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH};
 use async_trait::async_trait;
 use gradual_core::deployment::token::check_client_token;
 use gradual_core::group::{check_alarms, check_auto_rollback, check_revision_targets};
@@ -312,6 +313,15 @@ fn retried(first: Deployment, key: Option<&IdempotencyKey>) -> Result<Deployment
 
 /// The deployment's own alarm and rollback settings follow the rules of a group's.
 fn check_overrides(request: &CreateDeploymentRequest) -> Result<(), HandlerError> {
+    // Checked before any read: an oversized key is an error of the request, not of the store.
+    check_name("applicationName", &request.application_name)?;
+    check_name("deploymentGroupName", &request.deployment_group_name)?;
+    if let Some(config) = &request.deployment_config_name {
+        check_length("deploymentConfigName", config, MAX_NAME_LENGTH)?;
+    }
+    if let Some(description) = &request.description {
+        check_length("description", description, MAX_DESCRIPTION_LENGTH)?;
+    }
     if let Some(alarms) = &request.alarm_configuration {
         check_alarms(alarms)?;
     }

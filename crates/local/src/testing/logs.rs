@@ -1,4 +1,5 @@
-//! What the functions log, captured for tests that check what must never be logged.
+//! What the functions log, captured for tests that check what must never be logged: the
+//! records a function writes in AWS at its most verbose setting.
 //!
 //! One process-wide subscriber takes every event at every level on a capturing thread, and
 //! writes it as the functions' JSON lines to that thread's capture. It decides per event, never
@@ -9,10 +10,12 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, Once};
 use tracing::subscriber::Interest;
-use tracing_subscriber::filter::DynFilterFn;
+use tracing_subscriber::filter::{DynFilterFn, LevelFilter};
+use tracing_subscriber::layer::Filter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::Layer;
+use tracing_subscriber::Registry;
 
 thread_local! {
     static CAPTURING: RefCell<Option<CapturedLogs>> = const { RefCell::new(None) };
@@ -42,9 +45,14 @@ pub(super) fn install() {
     INSTALL.call_once(|| {
         // Decided per event (never per callsite: a callsite's interest is cached for all
         // threads), so that threads that are not capturing format nothing.
-        let capturing =
-            DynFilterFn::new(|_, _| CAPTURING.with(|capturing| capturing.borrow().is_some()))
-                .with_callsite_filter(|_| Interest::sometimes());
+        // What a function logs in AWS at its most verbose setting (TRACE): every record of
+        // gradual's crates, the SDK's and HTTP crates' at INFO at most.
+        let as_in_lambda = gradual_lambda::record_filter(LevelFilter::TRACE);
+        let capturing = DynFilterFn::new(move |metadata, context| {
+            CAPTURING.with(|capturing| capturing.borrow().is_some())
+                && Filter::<Registry>::enabled(&as_in_lambda, metadata, context)
+        })
+        .with_callsite_filter(|_| Interest::sometimes());
         let json = tracing_subscriber::fmt::layer()
             .json()
             .with_current_span(true)

@@ -5,7 +5,7 @@
 use super::identities::Caller;
 use async_trait::async_trait;
 use gradual_core::ports::{
-    HookInvokeError, HookInvoker, HookPayload, JobFailure, JobSuccess, PipelineError,
+    HookInvokeError, HookInvoker, HookPayload, JobDetails, JobFailure, JobSuccess, PipelineError,
     PipelineReporter, Workflow, WorkflowError,
 };
 use std::sync::Arc;
@@ -84,6 +84,13 @@ impl HookInvoker for Authorized<dyn HookInvoker> {
 
 #[async_trait]
 impl PipelineReporter for Authorized<dyn PipelineReporter> {
+    async fn job_details(&self, job_id: &str) -> Result<JobDetails, PipelineError> {
+        self.caller
+            .check("codepipeline:GetJobDetails")
+            .map_err(|reason| denied(job_id, reason))?;
+        self.inner.job_details(job_id).await
+    }
+
     async fn put_job_success(
         &self,
         job_id: &str,

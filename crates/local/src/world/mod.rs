@@ -226,6 +226,17 @@ impl LocalWorld {
         self.functions.register(name, hook);
     }
 
+    /// Runs a CodePipeline Lambda invoke action as CodePipeline does: the job `event` describes
+    /// exists first (see [`RecordingPipelineReporter::start_job`]), then create-deployment is
+    /// invoked with the event.
+    pub async fn run_pipeline_action(
+        &self,
+        event: serde_json::Value,
+    ) -> Result<serde_json::Value, gradual_asl::FunctionError> {
+        self.pipeline.start_job(&event);
+        self.call(Function::CreateDeployment, event).await
+    }
+
     /// Calls one of gradual's functions with a JSON payload, as a Lambda invoke would.
     pub async fn call(
         &self,

@@ -134,6 +134,37 @@ fn cases(function: &str) -> Vec<Case> {
             "InvalidInput",
             "autoRollbackConfiguration.events: rollback is enabled but no event is listed",
         ),
+        // Beyond DynamoDB's key limits, these would fail as a store error and be retried.
+        (
+            "oversized application name",
+            with("applicationName", "a".repeat(3000).into()),
+            "InvalidInput",
+            "applicationName: 3000 characters, above the limit of 100",
+        ),
+        (
+            "oversized group name",
+            with("deploymentGroupName", "g".repeat(101).into()),
+            "InvalidInput",
+            "deploymentGroupName: 101 characters, above the limit of 100",
+        ),
+        (
+            "oversized config name",
+            with("deploymentConfigName", "c".repeat(2000).into()),
+            "InvalidInput",
+            "deploymentConfigName: 2000 characters, above the limit of 100",
+        ),
+        (
+            "oversized token",
+            with("clientRequestToken", "t".repeat(5000).into()),
+            "InvalidInput",
+            "clientRequestToken: a token has 1 to",
+        ),
+        (
+            "oversized description",
+            with("description", "d".repeat(500_000).into()),
+            "InvalidInput",
+            "description: 500000 characters, above the limit of 4096",
+        ),
         (
             "misspelt field of a target",
             with(

@@ -42,7 +42,10 @@ fn job_with(function: &LambdaWorld, request: &Value) -> Value {
 }
 
 async fn answer(world: &TestWorld, job: Value) -> PipelineAnswer {
-    let answer = world.create(job).await.expect("the job is answered");
+    let answer = world
+        .run_pipeline_action(job)
+        .await
+        .expect("the job is answered");
     serde_json::from_value(answer).expect("a pipeline answer")
 }
 
@@ -151,7 +154,7 @@ async fn a_refused_request_fails_the_job_at_once_writes_nothing_and_logs_no_cred
 }
 
 #[tokio::test]
-async fn unusable_parameters_and_tokens_fail_the_job_by_name() {
+async fn unusable_parameters_fail_the_job_by_name() {
     let (world, function) = sample_world().await;
     let cases = [
         (
@@ -167,10 +170,7 @@ async fn unusable_parameters_and_tokens_fail_the_job_by_name() {
             },
             "InvalidInput: UserParameters: clientRequestToken is not allowed",
         ),
-        (
-            job(&function, Some("not-a-deployment")),
-            "InvalidInput: continuationToken: \"not-a-deployment\"",
-        ),
+        // (A continuation token gradual never handed out is not CodePipeline's: see below.)
     ];
     let before = world.item_count().await;
     for (index, (job, expected)) in cases.into_iter().enumerate() {
@@ -189,4 +189,62 @@ async fn unusable_parameters_and_tokens_fail_the_job_by_name() {
         assert!(failure.message.starts_with(expected), "{}", failure.message);
     }
     assert_eq!(world.item_count().await, before);
+}
+
+#[tokio::test]
+async fn a_job_event_codepipeline_did_not_send_is_refused_and_leaves_the_job_unanswered() {
+    let (world, function) = sample_world().await;
+    let before = world.item_count().await;
+    let mut other_function = job(&function, None);
+    other_function["CodePipeline.job"]["id"] = "b7a1d8ef-4c5f-4d20-8e3b-9f6c8d7e2a31".into();
+    other_function["CodePipeline.job"]["data"]["actionConfiguration"]["configuration"]
+        ["FunctionName"] = "gradual-release-notes".into();
+    world.pipeline.start_job(&other_function);
+    let mut other_account = job(&function, None);
+    other_account["CodePipeline.job"]["id"] = "c8b2e9f0-5d6a-4e31-9f4c-a07d9e8f3b42".into();
+    other_account["CodePipeline.job"]["accountId"] = "210987654321".into();
+    world.pipeline.start_job(&other_account);
+
+    let cases = [
+        // Never started by CodePipeline.
+        (job(&function, None), "CodePipeline has no job"),
+        (
+            other_function,
+            "is not a Lambda invoke action of this function",
+        ),
+        (other_account, "belongs to account \"210987654321\""),
+    ];
+    for (event, message) in cases {
+        let error = world
+            .create(event)
+            .await
+            .expect_err("not an event of CodePipeline's");
+        assert_eq!(error.error_type, "InvalidInput", "{error}");
+        assert!(
+            error.message.contains(message) && error.message.contains("left unanswered"),
+            "{message}: {error}"
+        );
+    }
+
+    // A real job, its event carrying another request, or a token never handed out.
+    world.pipeline.start_job(&job(&function, None));
+    let another_group = targets_request(SAMPLE_APPLICATION, "payments", &function.function);
+    for (event, message) in [
+        (
+            job_with(&function, &another_group),
+            "the event's UserParameters are not those of job",
+        ),
+        (
+            job(&function, Some("d-AAAAAAAAA")),
+            "continuationToken \"d-AAAAAAAAA\" is not the one",
+        ),
+    ] {
+        let error = world.create(event).await.expect_err("forged");
+        assert_eq!(error.error_type, "InvalidInput", "{error}");
+        assert!(error.message.contains(message), "{message}: {error}");
+    }
+
+    assert_eq!(world.pipeline.answers(SAMPLE_JOB_ID), Vec::new());
+    assert_eq!(world.item_count().await, before);
+    assert_eq!(world.items_of_kind("DEPLOYMENT").await, 0);
 }

@@ -221,7 +221,7 @@ fn cases() -> Vec<Case> {
         invalid("group name with a slash", group("shop", json!({"deploymentGroupName": "eu/checkout"})),
             "deploymentGroupName: \"eu/checkout\" contains '/'"),
         invalid("long group name", group("shop", json!({"deploymentGroupName": "g".repeat(101)})),
-            "is 101 characters long, above the limit of 100"),
+            "101 characters, above the limit of 100"),
         invalid("platform other than the application's", group("shop", json!({"computePlatform": "ECS"})),
             "computePlatform: application \"shop\" deploys to Lambda, so its groups cannot be ECS"),
         invalid("ECS group without targets", group("storefront", json!({"targets": []})),

@@ -114,7 +114,7 @@ async fn a_pipeline_job_starts_a_deployment_and_never_logs_its_credentials() {
         );
     }
 
-    let answer = world.create(job).await.expect("answered");
+    let answer = world.run_pipeline_action(job).await.expect("answered");
 
     let answer: PipelineAnswer = serde_json::from_value(answer).expect("a pipeline answer");
     assert_eq!(answer.job_id, SAMPLE_JOB_ID);

@@ -268,15 +268,7 @@ async fn bad_requests_are_refused_by_name_and_change_nothing() {
         unknown.message,
         "deploymentId: deployment d-AAAAAAAAA does not exist"
     );
-    assert_eq!(
-        history_keys(&world, &deployment).await,
-        keys,
-        "a refusal wrote history"
-    );
-    assert_eq!(
-        world.deployment(&deployment.id).await.status,
-        DeploymentStatus::InProgress
-    );
+    assert_untouched(&world, &deployment, &keys, DeploymentStatus::InProgress).await;
 }
 
 #[tokio::test]
@@ -325,13 +317,20 @@ async fn an_ended_deployment_moves_no_further_and_a_succeeded_one_is_never_rolle
     assert_eq!(read["percentOnNew"], 100);
 
     assert_eq!(lambda.alias().await, finished, "a refusal moved the alias");
+    assert_untouched(&world, &deployment, &keys, DeploymentStatus::Succeeded).await;
+}
+
+/// The refusals wrote no history and left the deployment `status`.
+async fn assert_untouched(
+    world: &TestWorld,
+    deployment: &Deployment,
+    keys: &[String],
+    status: DeploymentStatus,
+) {
     assert_eq!(
-        history_keys(&world, &deployment).await,
+        history_keys(world, deployment).await,
         keys,
         "a refusal wrote history"
     );
-    assert_eq!(
-        world.deployment(&deployment.id).await.status,
-        DeploymentStatus::Succeeded
-    );
+    assert_eq!(world.deployment(&deployment.id).await.status, status);
 }

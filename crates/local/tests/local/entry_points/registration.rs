@@ -206,7 +206,7 @@ fn cases() -> Vec<Case> {
             "applicationName: must not be empty"),
         invalid("long application name",
             json!({"action": "create-application", "applicationName": "a".repeat(101), "computePlatform": "Lambda"}),
-            "applicationName: \"aaaa"),
+            "applicationName: 101 characters, above the limit of 100"),
         invalid("application name with a slash",
             json!({"action": "create-application", "applicationName": "shop/eu", "computePlatform": "Lambda"}),
             "applicationName: \"shop/eu\" contains '/'"),

@@ -18,20 +18,26 @@ use gradual_local::world::Routing;
 
 const CANARY: &str = "CodeDeployDefault.LambdaCanary10Percent5Minutes";
 
-#[tokio::test]
-async fn hooks_that_succeed_run_before_and_after_traffic_and_let_the_deployment_through() {
-    let world = TestWorld::new().await;
+/// A canary deployment of an alias whose BeforeAllowTraffic hook `smoke-test` succeeds and
+/// whose AfterAllowTraffic hook `after-check` answers `after`, run to its end.
+async fn run_with_two_hooks(world: &TestWorld, after: Reply) -> (Subject, Deployment) {
     world.hook("smoke-test", Reply::Succeed);
-    world.hook("after-check", Reply::Succeed);
-    let (_, subject) = alias_subject(&world).await;
+    world.hook("after-check", after);
+    let (_, subject) = alias_subject(world).await;
     let group = group(ComputePlatform::Lambda, CANARY);
     world.register(&group).await;
     let hooks = [
         (BeforeAllowTraffic, "smoke-test"),
         (AfterAllowTraffic, "after-check"),
     ];
-
     let deployment = world.run(&request(&group, &subject, &hooks)).await;
+    (subject, deployment)
+}
+
+#[tokio::test]
+async fn hooks_that_succeed_run_before_and_after_traffic_and_let_the_deployment_through() {
+    let world = TestWorld::new().await;
+    let (subject, deployment) = run_with_two_hooks(&world, Reply::Succeed).await;
 
     assert_eq!(deployment.status, DeploymentStatus::Succeeded);
     let before = only_call(&world, "smoke-test", &deployment.id);
@@ -50,17 +56,7 @@ async fn hooks_that_succeed_run_before_and_after_traffic_and_let_the_deployment_
 async fn neither_hook_execution_ids_nor_task_tokens_are_ever_logged_whole() {
     let (logs, _capture) = capture_logs();
     let world = TestWorld::new().await;
-    world.hook("smoke-test", Reply::Succeed);
-    world.hook("after-check", Reply::Fail);
-    let (_, subject) = alias_subject(&world).await;
-    let group = group(ComputePlatform::Lambda, CANARY);
-    world.register(&group).await;
-    let hooks = [
-        (BeforeAllowTraffic, "smoke-test"),
-        (AfterAllowTraffic, "after-check"),
-    ];
-
-    let deployment = world.run(&request(&group, &subject, &hooks)).await;
+    let (_, deployment) = run_with_two_hooks(&world, Reply::Fail).await;
 
     assert_eq!(deployment.status, DeploymentStatus::Failed);
     let logged = logs.text();

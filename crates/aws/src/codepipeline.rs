@@ -5,8 +5,9 @@
 //! client (`codepipeline_tests.rs`). GetJobDetails also hands out the job's artifact
 //! credentials: they are dropped here, never kept, returned or logged.
 
+use crate::sdk_error::is_access_denied;
 use async_trait::async_trait;
-use aws_sdk_codepipeline::error::{DisplayErrorContext, SdkError};
+use aws_sdk_codepipeline::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_codepipeline::operation::get_job_details::GetJobDetailsError;
 use aws_sdk_codepipeline::operation::put_job_failure_result::PutJobFailureResultError;
 use aws_sdk_codepipeline::operation::put_job_success_result::PutJobSuccessResultError;
@@ -143,13 +144,18 @@ impl PipelineReporter for CodePipelineReporter {
 /// answer any more (InvalidJobStateException) or knows no such job (JobNotFoundException).
 fn refused<E, R>(job_id: &str, call: &str, error: &SdkError<E, R>) -> PipelineError
 where
-    E: ClosesJob + std::error::Error + 'static,
+    E: ClosesJob + ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
     let job_id = job_id.to_owned();
     let reason = format!("{call}: {}", DisplayErrorContext(error));
     if error.as_service_error().is_some_and(ClosesJob::closes_job) {
         PipelineError::JobClosed { job_id, reason }
+    } else if error.code().is_some_and(is_access_denied) {
+        PipelineError::AccessDenied {
+            job_id,
+            reason: format!("{reason}; the function's role in template.yaml needs that action"),
+        }
     } else {
         PipelineError::Backend { job_id, reason }
     }

@@ -2,6 +2,7 @@
 //! PutJobFailureResult, so the requests sent and the handling of each answer are checked here.
 
 use super::CodePipelineReporter;
+use aws_sdk_codepipeline::error::ErrorMetadata;
 use aws_sdk_codepipeline::operation::get_job_details::{GetJobDetailsError, GetJobDetailsOutput};
 use aws_sdk_codepipeline::operation::put_job_failure_result::{
     PutJobFailureResultError, PutJobFailureResultOutput,
@@ -107,6 +108,26 @@ async fn a_job_is_read_back_with_what_an_event_could_forge_and_nothing_more() {
         assert_eq!(details.continuation_token.as_deref(), Some("d-A1B2C3D4E"));
         assert!(!format!("{details:?}").contains("never-kept"));
     }
+}
+
+#[tokio::test]
+async fn a_call_the_role_may_not_make_is_access_denied_naming_the_action() {
+    let rule = mock!(Client::get_job_details).then_error(|| {
+        GetJobDetailsError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("User: arn:aws:sts::123456789012:assumed-role/r/f is not authorized to perform: codepipeline:GetJobDetails")
+                .build(),
+        )
+    });
+
+    let error = reporter(&rule).job_details(JOB_ID).await.unwrap_err();
+
+    assert!(
+        matches!(&error, PipelineError::AccessDenied { reason, .. }
+            if reason.contains("codepipeline:GetJobDetails") && reason.contains("template.yaml")),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]

@@ -54,6 +54,9 @@ pub enum PipelineError {
     JobClosed { job_id: String, reason: String },
     #[error("CodePipeline could not take the answer to job {job_id}: {reason}")]
     Backend { job_id: String, reason: String },
+    /// The function's role may not make the call: retrying cannot help.
+    #[error("CodePipeline refused the call for job {job_id}: {reason}")]
+    AccessDenied { job_id: String, reason: String },
 }
 
 #[async_trait]

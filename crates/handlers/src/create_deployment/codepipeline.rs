@@ -20,7 +20,7 @@ use aws_lambda_events::event::codepipeline_job::CodePipelineJobEvent;
 use gradual_core::ports::{
     DeploymentStore, JobFailure, JobSuccess, PipelineError, PipelineReporter,
 };
-use gradual_core::{Creator, Deployment, DeploymentId, DeploymentStatus};
+use gradual_core::{Creator, Deployment, DeploymentId, DeploymentStatus, ErrorCode};
 use serde::{Deserialize, Serialize};
 
 /// How the job stands after an answer.
@@ -123,7 +123,7 @@ impl Job {
             Err(PipelineError::JobClosed { reason, .. }) => {
                 return Err(forged(format!("CodePipeline has no job {id} ({reason})")))
             }
-            Err(error) => return Err(HandlerError::Transient(error.to_string())),
+            Err(error) => return Err(pipeline_failure(error)),
         };
         if details.account_id != account_id {
             return Err(forged(format!(
@@ -302,8 +302,16 @@ async fn report(
             tracing::warn!(%job_id, %reason, "the CodePipeline job was already answered");
             Ok(())
         }
-        Err(error @ PipelineError::Backend { .. }) => {
-            Err(HandlerError::Transient(error.to_string()))
+        Err(error) => Err(pipeline_failure(error)),
+    }
+}
+
+/// A CodePipeline call that failed: retried, unless the function's role lacks the permission.
+fn pipeline_failure(error: PipelineError) -> HandlerError {
+    match error {
+        PipelineError::AccessDenied { .. } => {
+            HandlerError::deployment(ErrorCode::IamRolePermissions, error.to_string())
         }
+        _ => HandlerError::Transient(error.to_string()),
     }
 }

@@ -115,7 +115,7 @@ impl PipelineReporter for Authorized<dyn PipelineReporter> {
 }
 
 fn denied(job_id: &str, reason: String) -> PipelineError {
-    PipelineError::Backend {
+    PipelineError::AccessDenied {
         job_id: job_id.to_owned(),
         reason,
     }

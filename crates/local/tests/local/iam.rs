@@ -7,6 +7,7 @@ use crate::workflow::support::{alias_subject, group, request, TestWorld};
 use gradual_core::ports::DeploymentIndex;
 use gradual_core::{ComputePlatform, DeploymentGroup, DeploymentId, DeploymentStatus, ErrorCode};
 use gradual_handlers::Function;
+use gradual_local::testing::sample;
 use gradual_local::world::FunctionIdentities;
 use serde_json::json;
 
@@ -129,4 +130,33 @@ async fn active(world: &TestWorld, group: &DeploymentGroup) -> Option<Deployment
         .active_deployment(&group.application_name, &group.deployment_group_name)
         .await
         .expect("read the group's active slot")
+}
+
+#[tokio::test]
+async fn create_deployment_without_get_job_details_leaves_a_pipeline_job_unanswered() {
+    let world = TestWorld::manual().await;
+    world.run_as(
+        &FunctionIdentities::create(&[(Function::CreateDeployment, "codepipeline:GetJobDetails")])
+            .await,
+    );
+    let job = sample("create-deployment/codepipeline.json", &[]);
+    let job_id = job["CodePipeline.job"]["id"].as_str().unwrap().to_owned();
+
+    let refused = world
+        .run_pipeline_action(job)
+        .await
+        .expect_err("the job cannot be checked");
+
+    assert_eq!(
+        refused.error_type, "IAM_ROLE_PERMISSIONS",
+        "{}",
+        refused.message
+    );
+    assert!(
+        refused.message.contains("codepipeline:GetJobDetails"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(world.pipeline.answers(&job_id), Vec::new());
+    assert_eq!(world.items_of_kind("DEPLOYMENT").await, 0);
 }

@@ -130,7 +130,8 @@ def as_aws_answers(environ, status, headers, body):
             {"__type": f"com.amazon.coral.service#{error}", "message": message}
         ).encode()
         return "400 Bad Request", [("Content-Type", "application/x-amz-json-1.0")], body
-    if SIGNING_SERVICE.search(environ.get("HTTP_AUTHORIZATION", "")).group(1) == "lambda":
+    signing = SIGNING_SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if signing and signing.group(1) == "lambda":
         body = json.dumps({"Type": "User", "Message": message}).encode()
         return (
             "403 Forbidden",
@@ -138,7 +139,6 @@ def as_aws_answers(environ, status, headers, body):
             body,
         )
     body = body.replace(b"perform: monitoring:", b"perform: cloudwatch:")
-    headers = [(name, value) for name, value in headers if name.lower() != "content-length"]
     return status, headers, body
 
 

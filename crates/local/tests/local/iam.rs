@@ -160,3 +160,41 @@ async fn create_deployment_without_get_job_details_leaves_a_pipeline_job_unanswe
     assert_eq!(world.pipeline.answers(&job_id), Vec::new());
     assert_eq!(world.items_of_kind("DEPLOYMENT").await, 0);
 }
+
+/// DynamoDB authorizes a transaction by each of its items' actions: deleting a group is one
+/// transaction (delete the group, count it off its application, check its slot is free).
+#[tokio::test]
+async fn a_transaction_needs_every_item_action_and_is_refused_whole_without_one() {
+    let world = TestWorld::manual().await;
+    world
+        .registered(sample("register/create-application.json", &[]))
+        .await;
+    world
+        .registered(sample("register/create-deployment-group.json", &[]))
+        .await;
+    let items = world.item_count().await;
+    world.run_as(
+        &FunctionIdentities::create(&[(Function::Register, "dynamodb:ConditionCheckItem")]).await,
+    );
+
+    let refused = world
+        .register_request(sample("register/delete-deployment-group.json", &[]))
+        .await
+        .expect_err("the slot check is part of the transaction");
+
+    assert_eq!(
+        refused.error_type, "IAM_ROLE_PERMISSIONS",
+        "{}",
+        refused.message
+    );
+    assert!(
+        refused.message.contains("dynamodb:ConditionCheckItem"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(world.item_count().await, items);
+    world.run_as(&*FunctionIdentities::shared().await);
+    world
+        .registered(sample("register/get-deployment-group.json", &[]))
+        .await;
+}

@@ -3,7 +3,7 @@
 
 use crate::error::HandlerError;
 use crate::handler::Handler;
-use crate::register::names::check_length;
+use crate::support::names::check_length;
 use async_trait::async_trait;
 use gradual_core::history::{HistoryEntry, HistoryRecord, LifecycleEventStatus};
 use gradual_core::ports::{

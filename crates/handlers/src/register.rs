@@ -5,12 +5,11 @@
 mod applications;
 mod configs;
 mod groups;
-pub(crate) mod names;
 
+pub use crate::support::names::MAX_NAME_LENGTH;
 pub use applications::{ApplicationInput, ApplicationRef};
 pub use configs::{DeploymentConfigListing, DeploymentConfigRef};
 pub use groups::{DeploymentGroupInput, DeploymentGroupRef};
-pub use names::MAX_NAME_LENGTH;
 
 use crate::error::HandlerError;
 use crate::handler::Handler;

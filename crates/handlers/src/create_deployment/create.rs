@@ -5,7 +5,7 @@
 
 use crate::error::HandlerError;
 use crate::handler::Handler;
-use crate::register::names::{check_length, check_name, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH};
+use crate::support::names::{check_length, check_name, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH};
 use async_trait::async_trait;
 use gradual_core::deployment::token::check_client_token;
 use gradual_core::group::{check_alarms, check_auto_rollback, check_revision_targets};

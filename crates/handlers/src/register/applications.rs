@@ -1,8 +1,8 @@
 //! Applications: a name and a compute platform that every group of the application shares.
 
-use super::names::check_name;
 use super::{Register, RegisterOutput};
 use crate::error::HandlerError;
+use crate::support::names::check_name;
 use gradual_core::{Application, ComputePlatform, ErrorCode};
 use serde::Deserialize;
 

@@ -1,8 +1,8 @@
 //! Deployment groups: where an application's deployments go and the rules they follow.
 
-use super::names::check_name;
 use super::{Register, RegisterOutput};
 use crate::error::HandlerError;
+use crate::support::names::check_name;
 use gradual_core::group::{check_alarms, check_auto_rollback, check_targets, check_triggers};
 use gradual_core::{
     AlarmConfiguration, AutoRollbackConfiguration, ComputePlatform, DeploymentConfig,

@@ -1,4 +1,5 @@
-//! The names of applications and deployment groups.
+//! The limits on names and sizes that requests must keep: CodeDeploy's on names, gradual's own
+//! on descriptions; checked before any read, since an oversized key is an error of the request.
 
 use crate::error::HandlerError;
 

@@ -4,6 +4,7 @@
 //! nothing it should not.
 
 use crate::workflow::support::{alias_subject, group, request, TestWorld};
+use gradual_asl::FunctionError;
 use gradual_core::ports::DeploymentIndex;
 use gradual_core::{ComputePlatform, DeploymentGroup, DeploymentId, DeploymentStatus, ErrorCode};
 use gradual_handlers::Function;
@@ -19,9 +20,7 @@ async fn a_traffic_function_without_update_alias_fails_the_deployment_and_moves_
     let (_sample, subject) = alias_subject(&world).await;
     let group = group(ComputePlatform::Lambda, ALL_AT_ONCE);
     world.register(&group).await;
-    world.run_as(
-        &FunctionIdentities::create(&[(Function::ShiftAliasWeight, "lambda:UpdateAlias")]).await,
-    );
+    without(&world, Function::ShiftAliasWeight, "lambda:UpdateAlias").await;
 
     let deployment = world.run(&request(&group, &subject, &[])).await;
 
@@ -48,25 +47,14 @@ async fn create_deployment_without_start_execution_refuses_the_request_and_frees
     let (_sample, subject) = alias_subject(&world).await;
     let group = group(ComputePlatform::Lambda, ALL_AT_ONCE);
     world.register(&group).await;
-    world.run_as(
-        &FunctionIdentities::create(&[(Function::CreateDeployment, "states:StartExecution")]).await,
-    );
+    without(&world, Function::CreateDeployment, "states:StartExecution").await;
 
     let refused = world
         .create(serde_json::to_value(request(&group, &subject, &[])).unwrap())
         .await
         .expect_err("the workflow cannot start");
 
-    assert_eq!(
-        refused.error_type, "IAM_ROLE_PERMISSIONS",
-        "{}",
-        refused.message
-    );
-    assert!(
-        refused.message.contains("states:StartExecution"),
-        "{}",
-        refused.message
-    );
+    assert_denied(&refused, "states:StartExecution");
     assert_eq!(active(&world, &group).await, None);
     assert_eq!(world.routing(&subject.target).await, subject.initial);
 }
@@ -78,7 +66,7 @@ async fn register_without_query_cannot_delete_a_config_and_says_which_action_it_
                         "computePlatform": "Lambda",
                         "trafficRoutingConfig": {"type": "AllAtOnce"}});
     world.registered(config).await;
-    world.run_as(&FunctionIdentities::create(&[(Function::Register, "dynamodb:Query")]).await);
+    without(&world, Function::Register, "dynamodb:Query").await;
 
     let refused = world
         .register_request(json!({"action": "delete-deployment-config",
@@ -86,16 +74,7 @@ async fn register_without_query_cannot_delete_a_config_and_says_which_action_it_
         .await
         .expect_err("register may not read the index");
 
-    assert_eq!(
-        refused.error_type, "IAM_ROLE_PERMISSIONS",
-        "{}",
-        refused.message
-    );
-    assert!(
-        refused.message.contains("dynamodb:Query"),
-        "{}",
-        refused.message
-    );
+    assert_denied(&refused, "dynamodb:Query");
     world.run_as(&*FunctionIdentities::shared().await);
     let kept = world
         .registered(json!({"action": "get-deployment-config", "deploymentConfigName": "careful"}))
@@ -135,10 +114,12 @@ async fn active(world: &TestWorld, group: &DeploymentGroup) -> Option<Deployment
 #[tokio::test]
 async fn create_deployment_without_get_job_details_leaves_a_pipeline_job_unanswered() {
     let world = TestWorld::manual().await;
-    world.run_as(
-        &FunctionIdentities::create(&[(Function::CreateDeployment, "codepipeline:GetJobDetails")])
-            .await,
-    );
+    without(
+        &world,
+        Function::CreateDeployment,
+        "codepipeline:GetJobDetails",
+    )
+    .await;
     let job = sample("create-deployment/codepipeline.json", &[]);
     let job_id = job["CodePipeline.job"]["id"].as_str().unwrap().to_owned();
 
@@ -147,16 +128,7 @@ async fn create_deployment_without_get_job_details_leaves_a_pipeline_job_unanswe
         .await
         .expect_err("the job cannot be checked");
 
-    assert_eq!(
-        refused.error_type, "IAM_ROLE_PERMISSIONS",
-        "{}",
-        refused.message
-    );
-    assert!(
-        refused.message.contains("codepipeline:GetJobDetails"),
-        "{}",
-        refused.message
-    );
+    assert_denied(&refused, "codepipeline:GetJobDetails");
     assert_eq!(world.pipeline.answers(&job_id), Vec::new());
     assert_eq!(world.items_of_kind("DEPLOYMENT").await, 0);
 }
@@ -173,28 +145,32 @@ async fn a_transaction_needs_every_item_action_and_is_refused_whole_without_one(
         .registered(sample("register/create-deployment-group.json", &[]))
         .await;
     let items = world.item_count().await;
-    world.run_as(
-        &FunctionIdentities::create(&[(Function::Register, "dynamodb:ConditionCheckItem")]).await,
-    );
+    without(&world, Function::Register, "dynamodb:ConditionCheckItem").await;
 
     let refused = world
         .register_request(sample("register/delete-deployment-group.json", &[]))
         .await
         .expect_err("the slot check is part of the transaction");
 
-    assert_eq!(
-        refused.error_type, "IAM_ROLE_PERMISSIONS",
-        "{}",
-        refused.message
-    );
-    assert!(
-        refused.message.contains("dynamodb:ConditionCheckItem"),
-        "{}",
-        refused.message
-    );
+    assert_denied(&refused, "dynamodb:ConditionCheckItem");
     assert_eq!(world.item_count().await, items);
     world.run_as(&*FunctionIdentities::shared().await);
     world
         .registered(sample("register/get-deployment-group.json", &[]))
         .await;
+}
+
+/// The world's functions run as their roles, less `action` in `function`'s.
+async fn without(world: &TestWorld, function: Function, action: &str) {
+    world.run_as(&FunctionIdentities::create(&[(function, action)]).await);
+}
+
+/// Refused for want of `action`, naming it.
+fn assert_denied(refused: &FunctionError, action: &str) {
+    assert_eq!(
+        refused.error_type, "IAM_ROLE_PERMISSIONS",
+        "{}",
+        refused.message
+    );
+    assert!(refused.message.contains(action), "{}", refused.message);
 }
